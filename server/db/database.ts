@@ -1,0 +1,119 @@
+/**
+ * One data model, two drivers: PGlite in a directory (the embedded default) or a PostgreSQL
+ * server through the `postgres` driver. Everything above this file sees only `Database`.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+/** The drizzle database or a transaction of it: repositories accept either. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Row = Record<string, unknown>;
+
+export type DatabaseTarget = { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory'; loadFrom?: Blob } | { kind: 'postgres'; url: string; max?: number };
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  readonly db: Db;
+  /** Runs a statement built with drizzle's `sql` template (identifiers and values already safe) and returns its rows. */
+  rows<T extends Row = Row>(query: SQL, on?: Db): Promise<T[]>;
+  /** Runs `fn` while holding a PostgreSQL advisory lock on a dedicated connection, so two processes never race. */
+  withLock<T>(key: number, fn: (db: Db) => Promise<T>): Promise<T>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+  /** The PGlite instance, for tests that clone a prepared image. */
+  readonly pglite?: PGlite;
+}
+
+/** pglite answers `{ rows }`, postgres-js an array: callers get plain rows either way. */
+function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === 'postgres') return openPostgres(target.url, target.max ?? 10);
+  let client: PGlite;
+  if (target.kind === 'pglite') {
+    mkdirSync(target.dataDir, { recursive: true });
+    client = await PGlite.create({ dataDir: target.dataDir });
+  } else {
+    client = await PGlite.create(target.loadFrom ? { loadDataDir: target.loadFrom } : {});
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const rows = async <T extends Row>(query: SQL, on: Db = db) => rowsOf<T>(await on.execute(query));
+  return {
+    kind: 'pglite',
+    db,
+    pglite: client,
+    rows,
+    async withLock(key, fn) {
+      // PGlite is one connection in one process; the lock still guards against re-entrant misuse.
+      await client.query('select pg_advisory_lock($1)', [key]);
+      try {
+        return await fn(db);
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [key]);
+      }
+    },
+    async ping() {
+      try {
+        await client.query('select 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+function openPostgres(url: string, max: number): Database {
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    connect_timeout: 5,
+    // Business rows carry dates as ISO strings and bigints as numbers-in-strings; keep driver defaults.
+  });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  const rows = async <T extends Row>(query: SQL, on: Db = db) => rowsOf<T>(await on.execute(query));
+  return {
+    kind: 'postgres',
+    db,
+    rows,
+    async withLock(key, fn) {
+      // A dedicated one-connection client: the advisory lock belongs to a session, and the pool would
+      // hand the statements inside `fn` to other connections. Locked work (migrations, DDL) is rare.
+      const locked = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+      try {
+        await locked`select pg_advisory_lock(${key})`;
+        try {
+          return await fn(drizzlePostgres(locked, { schema }) as unknown as Db);
+        } finally {
+          await locked`select pg_advisory_unlock(${key})`;
+        }
+      } finally {
+        await locked.end({ timeout: 5 });
+      }
+    },
+    async ping() {
+      try {
+        await client`select 1`;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await client.end({ timeout: 5 });
+    },
+  };
+}

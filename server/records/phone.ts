@@ -1,0 +1,24 @@
+/**
+ * Phone numbers in any common format, reduced to E.164 with libphonenumber-js: "(415) 555-0142",
+ * "415.555.0142" and "+1 415 555 0142" are one number. We accept "possible" numbers, not only
+ * "valid" ones, because real directories hold test ranges (555-01xx) and new number blocks.
+ */
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
+
+export function toE164(raw: string | null | undefined, defaultRegion: string): string | null {
+  if (raw == null) return null;
+  const text = String(raw).trim();
+  if (text === '' || !/\d/.test(text)) return null;
+  // "00" is the international prefix most of the world dials; treat it as "+".
+  const normalised = text.startsWith('00') ? `+${text.slice(2)}` : text;
+  const parsed = parsePhoneNumberFromString(normalised, defaultRegion as CountryCode);
+  if (!parsed || !parsed.isPossible()) return null;
+  return parsed.number;
+}
+
+/** "+14155550142" → "*******0142": the call log keeps only the last four digits. */
+export function maskPhone(raw: string): string {
+  const digits = raw.replace(/\D/g, '');
+  if (digits.length <= 4) return '*'.repeat(digits.length);
+  return `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
+}
