@@ -1,0 +1,47 @@
+/**
+ * The read side of the record API, as the sandbox host and the popped screens see it.
+ * Everything crossing this interface is plain JSON: the sandbox copies it into the isolate.
+ */
+
+/** A value as a rule sees it: integers as numbers, booleans as booleans, datetimes as
+ * "YYYY-MM-DD HH:MM:SS" (UTC, ServiceNow's format), sys_ids and references as uuid strings,
+ * journals as the text of their entries, newest first. */
+export type FieldValue = string | number | boolean | null;
+export type RecordRow = Record<string, FieldValue>;
+
+export type ColumnDescription = {
+  name: string;
+  type: string;
+  label: string;
+  reference?: string;
+  choices?: { value: string | number; label: string }[];
+};
+
+export type TableDescription = {
+  name: string;
+  label: string;
+  extends?: string;
+  displayField: string;
+  columns: ColumnDescription[];
+};
+
+export type SelectRequest = {
+  table: string;
+  /** An encoded query (`active=true^priority<=2^ORDERBYDESCopened_at`); '' for all rows. */
+  query: string;
+  limit: number;
+  offset?: number;
+};
+
+export interface RecordReader {
+  /** The business table, or undefined for any other name (system tables included: they are never described). */
+  describe(table: string): TableDescription | undefined;
+  /** Rows of `table` (and of the tables extending it) matching the query; refuses unknown fields with a RecordError. */
+  select(request: SelectRequest): Promise<RecordRow[]>;
+  count(request: Omit<SelectRequest, 'limit' | 'offset'>): Promise<number>;
+}
+
+/** A problem a rule author can fix (unknown table or field, bad operator); its message is safe to show. */
+export class RecordError extends Error {
+  override name = 'RecordError';
+}
