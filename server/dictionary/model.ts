@@ -25,6 +25,8 @@ export interface TableInfo {
   /** The physical table of the hierarchy (its root) in schema `biz`. */
   readonly storage: string;
   readonly numberPrefix?: string;
+  /** The table whose sequence numbers this table's records: the nearest one declaring a prefix. */
+  readonly numberSequenceOf?: string;
   readonly displayField: string;
   /** System, inherited and own columns, in display order. */
   readonly columns: ReadonlyMap<string, ColumnInfo>;
@@ -108,7 +110,8 @@ export class Dictionary {
           });
         }
       }
-      const prefix = [...chain].reverse().find((t) => t.numberPrefix)?.numberPrefix;
+      const numbered = [...chain].reverse().find((t) => t.numberPrefix);
+      const prefix = numbered?.numberPrefix;
       const display = [...chain].reverse().find((t) => t.displayField)?.displayField;
       const classes = tableRows.filter((other) => ancestry(other.name).some((a) => a.name === row.name)).map((t) => t.name);
       this.#tables.set(row.name, {
@@ -116,7 +119,7 @@ export class Dictionary {
         label: row.label,
         ...(row.extends ? { extends: row.extends } : {}),
         storage: row.storage,
-        ...(prefix ? { numberPrefix: prefix } : {}),
+        ...(prefix && numbered ? { numberPrefix: prefix, numberSequenceOf: numbered.name } : {}),
         displayField: display ?? (columns.has('name') ? 'name' : columns.has('number') ? 'number' : 'sys_id'),
         columns,
         classes,

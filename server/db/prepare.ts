@@ -1,0 +1,23 @@
+/** Brings a database to the current model: system tables migrated, shipped tables present, demo data when empty. */
+import { applyDefinitions } from '../dictionary/apply.ts';
+import { dictionaryFile } from '../dictionary/definition.ts';
+import type { Dictionary } from '../dictionary/model.ts';
+import { SHIPPED_TABLES } from '../dictionary/shipped.ts';
+import { isEmpty, loadDemoData } from '../seed/demo.ts';
+import type { Database } from './database.ts';
+import { migrateSystemTables } from './migrate.ts';
+
+export type PrepareOptions = { defaultRegion: string; demoData: boolean };
+
+export async function prepareDatabase(database: Database, options: PrepareOptions): Promise<{ dictionary: Dictionary; seeded: boolean }> {
+  await migrateSystemTables(database);
+  // Adds only what is missing, so a shop's changes to shipped tables (extra columns) are kept.
+  const { dictionary } = await applyDefinitions(database, dictionaryFile.parse({ tables: SHIPPED_TABLES }).tables);
+  const ctx = { database, dictionary, defaultRegion: options.defaultRegion, actor: 'system' };
+  let seeded = false;
+  if (options.demoData && (await isEmpty(ctx))) {
+    await loadDemoData(ctx);
+    seeded = true;
+  }
+  return { dictionary, seeded };
+}

@@ -1,0 +1,34 @@
+/** Bound parameters with explicit casts, so both drivers send every value as what its column holds. */
+import { type SQL, sql } from 'drizzle-orm';
+import type { ColumnType } from '../dictionary/definition.ts';
+import { BUSINESS_SCHEMA } from '../dictionary/model.ts';
+import type { StoredValue } from '../dictionary/values.ts';
+
+const CASTS: Record<ColumnType | 'uuid', string> = {
+  string: 'text',
+  email: 'text',
+  choice: 'text',
+  phone: 'text',
+  integer: 'integer',
+  boolean: 'boolean',
+  datetime: 'timestamptz',
+  reference: 'uuid',
+  journal: 'jsonb',
+  uuid: 'uuid',
+};
+
+export function bindValue(type: ColumnType | 'uuid', value: StoredValue): SQL {
+  if (value === null) return sql`null`;
+  const bound = Array.isArray(value) ? JSON.stringify(value) : value;
+  return sql`${bound}::${sql.raw(CASTS[type])}`;
+}
+
+export const storageTable = (storage: string) => sql`${sql.identifier(BUSINESS_SCHEMA)}.${sql.identifier(storage)}`;
+
+/**
+ * `column in (…)` for a list bound as ONE parameter (drizzle would expand a JS array into a tuple,
+ * and the two drivers serialise arrays differently): the list travels as JSON text.
+ */
+export function inList(values: readonly (string | number)[], type: 'text' | 'uuid' | 'integer'): SQL {
+  return sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb)::${sql.raw(type)})`;
+}

@@ -1,0 +1,16 @@
+import { openDatabase } from './server/db/database.ts';
+import { prepareDatabase } from './server/db/prepare.ts';
+console.log('start');
+const d = await openDatabase({kind:'pglite-memory'});
+console.log('opened');
+let t0 = performance.now();
+const r = await prepareDatabase(d, {defaultRegion:'US', demoData:true});
+console.log(r.seeded, Math.round(performance.now()-t0), 'ms');
+t0 = performance.now();
+const blob = await d.pglite!.dumpDataDir('none');
+console.log('dump', Math.round(performance.now()-t0), blob.size);
+t0 = performance.now();
+const e = await openDatabase({kind:'pglite-memory', loadFrom: blob});
+console.log('load', Math.round(performance.now()-t0));
+await e.close(); await d.close();
+console.log('closed');
