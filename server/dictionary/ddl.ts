@@ -29,6 +29,9 @@ const SQL_TYPES: Record<ColumnType, string> = {
   journal: "jsonb not null default '[]'::jsonb",
 };
 
+/** Column types compared without regard to case (`name=abel tuter` finds Abel Tuter). */
+export const CASE_INSENSITIVE = new Set<ColumnType>(['string', 'email', 'choice']);
+
 export const createSchema = () => sql`create schema if not exists ${ident(BUSINESS_SCHEMA)}`;
 
 export function createStorageTable(storage: string): SQL[] {
@@ -54,6 +57,9 @@ export function addColumn(storage: string, column: string, type: ColumnType): SQ
   if (type === 'journal') return statements;
   if (column === 'number') {
     statements.push(sql`create unique index ${ident(indexName(storage, column))} on ${physical(storage)} (${ident(column)})`);
+  } else if (CASE_INSENSITIVE.has(type)) {
+    // Text matches ignore case, as on the original platform: the index is on lower(column).
+    statements.push(sql`create index ${ident(indexName(storage, column))} on ${physical(storage)} (lower(${ident(column)}))`);
   } else {
     statements.push(sql`create index ${ident(indexName(storage, column))} on ${physical(storage)} (${ident(column)})`);
   }
