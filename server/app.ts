@@ -1,0 +1,33 @@
+/**
+ * buildApp: plugins, then routes; no side effects, so tests build it around their own database
+ * and use `app.inject()`. The process entry (main.ts) does config → database → app → listen → close.
+ */
+import cookie from '@fastify/cookie';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { authRoutes } from './api/auth/routes.ts';
+import { healthRoutes } from './api/health/routes.ts';
+import { recordRoutes } from './api/records/routes.ts';
+import { installAuth } from './http/auth.ts';
+import { installErrorHandler } from './http/error-handler.ts';
+import type { Services } from './services.ts';
+
+export async function buildApp(services: Services, options: { logger?: FastifyBaseLogger } = {}) {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    // Telephony clients repeat parameters and vary case; the processor reads the raw query itself.
+    routerOptions: { ignoreTrailingSlash: true },
+    disableRequestLogging: false,
+    requestIdHeader: 'x-request-id',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  await app.register(cookie);
+  installAuth(app, services.accounts);
+
+  healthRoutes(app, services);
+  authRoutes(app, services);
+  recordRoutes(app, services);
+  return app;
+}

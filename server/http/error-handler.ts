@@ -1,0 +1,36 @@
+/**
+ * One error model over HTTP: every failure answers `{"error": {"code", "message", "details"?}}`.
+ * Validation failures name the fields; unexpected errors are logged and never show their internals.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, errorBody } from '../errors.ts';
+
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      return reply.status(error.status).send(errorBody(error.code, error.message, error.details));
+    }
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const details = error.validation.map((issue) => ({
+        field: [error.validationContext, ...String(issue.instancePath).split('/').filter(Boolean)].join('.'),
+        message: issue.message ?? 'invalid',
+      }));
+      const fields = details.map((d) => d.field).join(', ');
+      return reply.status(400).send(errorBody('VALIDATION_FAILED', `invalid request: ${fields}`, details));
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413) return reply.status(413).send(errorBody('PAYLOAD_TOO_LARGE', 'the request body is too large'));
+    if (status === 415) return reply.status(415).send(errorBody('BAD_REQUEST', 'send the body as application/json'));
+    if (status >= 400 && status < 500) {
+      // Fastify's own 4xx (malformed JSON, bad content type) carry messages that are safe and useful.
+      return reply.status(status).send(errorBody('BAD_REQUEST', error.message));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send(errorBody('INTERNAL', 'internal error; the details are in the server log'));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`));
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * The process entry: config → database → migrations and first start → app → listen → graceful close.
+ * Everything that can be a parameter is one; this file only wires and reports.
+ */
+import { pino } from 'pino';
+import { createAccountService } from './accounts/accounts.ts';
+import { ensureFirstAccounts } from './accounts/first-start.ts';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config/env.ts';
+import { openDatabase } from './db/database.ts';
+import { prepareDatabase } from './db/prepare.ts';
+import { createDictionaryStore } from './dictionary/store.ts';
+
+export async function serve(env: Record<string, string | undefined> = process.env): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`ctihost: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'ctihost' } });
+  const target = config.database;
+  logger.info({ database: target.kind, ...(target.kind === 'pglite' ? { dataDir: target.dataDir } : {}) }, 'opening the database');
+  const database = await openDatabase(target);
+  const { dictionary, seeded } = await prepareDatabase(database, { defaultRegion: config.defaultRegion, demoData: true });
+  if (seeded) logger.info('the database was empty: demo data loaded');
+  const accounts = createAccountService(database.db);
+  const notice = await ensureFirstAccounts(accounts, { adminPassword: config.adminPassword, ctiToken: config.ctiToken });
+  // Shown once: only hashes are stored, so this is the only time anyone can read them.
+  if (notice.adminPassword) logger.warn(`first start: created account "admin" with password ${notice.adminPassword}`);
+  if (notice.ctiToken) logger.warn(`first start: issued the telephony API token ${notice.ctiToken}`);
+
+  const app = await buildApp({ config, database, dictionary: createDictionaryStore(database, dictionary), accounts }, { logger });
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void close('SIGTERM'));
+  process.on('SIGINT', () => void close('SIGINT'));
+  await app.listen({ host: config.host, port: config.port });
+}
+
+if (import.meta.main) {
+  serve().catch((error: unknown) => {
+    process.stderr.write(`ctihost: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
