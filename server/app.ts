@@ -17,7 +17,6 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Telephony clients repeat parameters and vary case; the processor reads the raw query itself.
     routerOptions: { ignoreTrailingSlash: true },
-    disableRequestLogging: false,
     requestIdHeader: 'x-request-id',
   });
   app.setValidatorCompiler(validatorCompiler);

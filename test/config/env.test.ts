@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config/env.ts';
+
+describe('configuration from the environment', () => {
+  it('has defaults that start the server on the embedded database', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 3000,
+      database: { kind: 'pglite', dataDir: './data' },
+      defaultRegion: 'US',
+      sandbox: { cpuMs: 50, wallMs: 2000, memoryMb: 32, maxRows: 1000, maxAnswer: 2048 },
+      answerOrigins: [],
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('uses PostgreSQL when DATABASE_URL is set and reads every setting', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://u@db:5432/cti',
+      PORT: '8080',
+      DEFAULT_REGION: 'gb',
+      SANDBOX_CPU_MS: '100',
+      ANSWER_ORIGINS: 'https://crm.example.com, http://localhost:8080',
+    });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cti' });
+    expect(config.port).toBe(8080);
+    expect(config.defaultRegion).toBe('GB');
+    expect(config.sandbox.cpuMs).toBe(100);
+    expect(config.answerOrigins).toEqual(['https://crm.example.com', 'http://localhost:8080']);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
+  });
+
+  describe.each([
+    [{ PORT: 'abc' }, 'PORT: expected a whole number from 0 to 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'PORT: must be at most 65535'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: must be a postgres:// or postgresql:// URL'],
+    [{ DEFAULT_REGION: 'XX' }, 'DEFAULT_REGION: must be a two-letter country code'],
+    [{ SANDBOX_MEMORY_MB: '2' }, 'SANDBOX_MEMORY_MB: must be at least 8'],
+    [{ ANSWER_ORIGINS: 'javascript:alert(1)' }, 'ANSWER_ORIGINS: each entry must be an origin'],
+    [{ ANSWER_ORIGINS: 'https://crm.example.com/path' }, 'ANSWER_ORIGINS: each entry must be an origin'],
+    [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD: must be at least 8 characters'],
+  ])('refuses %j', (env, message) => {
+    it('with one line naming the variable and the problem', () => {
+      let error: unknown;
+      try {
+        loadConfig(env);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain(message);
+      expect((error as Error).message).not.toContain('\n');
+    });
+  });
+
+  it('names every bad variable at once and never echoes a secret', () => {
+    expect(() => loadConfig({ PORT: 'x', ADMIN_PASSWORD: 'hunter2' })).toThrow(/PORT: .*; ADMIN_PASSWORD: /);
+    expect(() => loadConfig({ ADMIN_PASSWORD: 'hunter2' })).not.toThrow(/hunter2/);
+  });
+});
