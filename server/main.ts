@@ -24,17 +24,30 @@ export async function serve(env: Record<string, string | undefined> = process.en
   }
   const logger = pino({ level: config.logLevel, base: { service: 'ctihost' } });
   const target = config.database;
-  logger.info({ database: target.kind, ...(target.kind === 'pglite' ? { dataDir: target.dataDir } : {}) }, 'opening the database');
+  logger.info(
+    { database: target.kind, ...(target.kind === 'pglite' ? { dataDir: target.dataDir } : {}) },
+    'opening the database',
+  );
   const database = await openDatabase(target);
-  const { dictionary, seeded } = await prepareDatabase(database, { defaultRegion: config.defaultRegion, demoData: true });
+  const { dictionary, seeded } = await prepareDatabase(database, {
+    defaultRegion: config.defaultRegion,
+    demoData: true,
+  });
   if (seeded) logger.info('the database was empty: demo data loaded');
   const accounts = createAccountService(database.db);
-  const notice = await ensureFirstAccounts(accounts, { adminPassword: config.adminPassword, ctiToken: config.ctiToken });
+  const notice = await ensureFirstAccounts(accounts, {
+    adminPassword: config.adminPassword,
+    ctiToken: config.ctiToken,
+  });
   // Shown once: only hashes are stored, so this is the only time anyone can read them.
-  if (notice.adminPassword) logger.warn(`first start: created account "admin" with password ${notice.adminPassword}`);
+  if (notice.adminPassword)
+    logger.warn(`first start: created account "admin" with password ${notice.adminPassword}`);
   if (notice.ctiToken) logger.warn(`first start: issued the telephony API token ${notice.ctiToken}`);
 
-  const app = await buildApp({ config, database, dictionary: createDictionaryStore(database, dictionary), accounts }, { logger });
+  const app = await buildApp(
+    { config, database, dictionary: createDictionaryStore(database, dictionary), accounts },
+    { logger },
+  );
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
@@ -53,7 +66,9 @@ export async function serve(env: Record<string, string | undefined> = process.en
 
 if (import.meta.main) {
   serve().catch((error: unknown) => {
-    process.stderr.write(`ctihost: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `ctihost: could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -52,7 +52,12 @@ export function createAccountService(db: Db) {
     async actorForSession(cookie: string): Promise<Actor | null> {
       if (!cookie.startsWith(SESSION_PREFIX) || cookie.length > 100) return null;
       const [row] = await db
-        .select({ id: accounts.id, username: accounts.username, role: accounts.role, disabled: accounts.disabled })
+        .select({
+          id: accounts.id,
+          username: accounts.username,
+          role: accounts.role,
+          disabled: accounts.disabled,
+        })
         .from(sessions)
         .innerJoin(accounts, eq(sessions.accountId, accounts.id))
         .where(and(eq(sessions.tokenHash, sha256(cookie)), gt(sessions.expiresAt, new Date())))

@@ -8,7 +8,13 @@ const wholeNumber = (min: number, max: number) =>
     .trim()
     .regex(/^\d+$/, { message: `expected a whole number from ${min} to ${max}` })
     .transform(Number)
-    .pipe(z.number().int().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { message: `must be at least ${min}` })
+        .max(max, { message: `must be at most ${max}` }),
+    );
 
 const origin = z
   .string()
@@ -17,12 +23,17 @@ const origin = z
     (value) => {
       try {
         const url = new URL(value);
-        return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '');
+        return (
+          (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '')
+        );
       } catch {
         return false;
       }
     },
-    { message: 'each entry must be an origin such as https://crm.example.com (scheme, host and optional port only)' },
+    {
+      message:
+        'each entry must be an origin such as https://crm.example.com (scheme, host and optional port only)',
+    },
   );
 
 export const envSchema = z.object({
@@ -40,7 +51,9 @@ export const envSchema = z.object({
     .string()
     .trim()
     .toUpperCase()
-    .refine((value) => isSupportedCountry(value), { message: 'must be a two-letter country code such as US or GB' })
+    .refine((value) => isSupportedCountry(value), {
+      message: 'must be a two-letter country code such as US or GB',
+    })
     .default('US'),
   SANDBOX_CPU_MS: wholeNumber(1, 60_000).default(50),
   SANDBOX_WALL_MS: wholeNumber(10, 600_000).default(2000),
@@ -91,13 +104,16 @@ export class ConfigError extends Error {
 /** Parses the environment once; every problem is named in one line, so a bad start is fixed in one go. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "not set", as shells and compose files often leave them.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const given = present[name];
-      const shown = given === undefined || /PASSWORD|TOKEN|URL/.test(name) ? '' : ` (got ${JSON.stringify(given)})`;
+      const shown =
+        given === undefined || /PASSWORD|TOKEN|URL/.test(name) ? '' : ` (got ${JSON.stringify(given)})`;
       return `${name}: ${issue.message}${shown}`;
     });
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
@@ -107,7 +123,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     port: e.PORT,
     database: Object.freeze(
-      e.DATABASE_URL ? { kind: 'postgres' as const, url: e.DATABASE_URL } : { kind: 'pglite' as const, dataDir: e.DATA_DIR },
+      e.DATABASE_URL
+        ? { kind: 'postgres' as const, url: e.DATABASE_URL }
+        : { kind: 'pglite' as const, dataDir: e.DATA_DIR },
     ),
     adminPassword: e.ADMIN_PASSWORD,
     ctiToken: e.CTI_TOKEN,

@@ -16,7 +16,10 @@ export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Row = Record<string, unknown>;
 
-export type DatabaseTarget = { kind: 'pglite'; dataDir: string } | { kind: 'pglite-memory'; loadFrom?: Blob } | { kind: 'postgres'; url: string; max?: number };
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir: string }
+  | { kind: 'pglite-memory'; loadFrom?: Blob }
+  | { kind: 'postgres'; url: string; max?: number };
 
 export interface Database {
   readonly kind: 'pglite' | 'postgres';

@@ -9,10 +9,16 @@ import { migrateSystemTables } from './migrate.ts';
 
 export type PrepareOptions = { defaultRegion: string; demoData: boolean };
 
-export async function prepareDatabase(database: Database, options: PrepareOptions): Promise<{ dictionary: Dictionary; seeded: boolean }> {
+export async function prepareDatabase(
+  database: Database,
+  options: PrepareOptions,
+): Promise<{ dictionary: Dictionary; seeded: boolean }> {
   await migrateSystemTables(database);
   // Adds only what is missing, so a shop's changes to shipped tables (extra columns) are kept.
-  const { dictionary } = await applyDefinitions(database, dictionaryFile.parse({ tables: SHIPPED_TABLES }).tables);
+  const { dictionary } = await applyDefinitions(
+    database,
+    dictionaryFile.parse({ tables: SHIPPED_TABLES }).tables,
+  );
   const ctx = { database, dictionary, defaultRegion: options.defaultRegion, actor: 'system' };
   let seeded = false;
   if (options.demoData && (await isEmpty(ctx))) {

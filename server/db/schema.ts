@@ -94,7 +94,11 @@ export const callLog = pgTable(
     writes: jsonb('writes').$type<unknown[]>().notNull().default(sql`'[]'::jsonb`),
     actor: text('actor'),
   },
-  (t) => [index('call_log_at_idx').on(t.at), index('call_log_rule_idx').on(t.rule, t.at), index('call_log_call_id_idx').on(t.callId)],
+  (t) => [
+    index('call_log_at_idx').on(t.at),
+    index('call_log_rule_idx').on(t.rule, t.at),
+    index('call_log_call_id_idx').on(t.callId),
+  ],
 );
 
 export const writeAudit = pgTable(

@@ -35,7 +35,8 @@ function orderByParent(definitions: TableDefinition[], existing: Plan): TableDef
   const visiting = new Set<string>();
   const visit = (d: TableDefinition) => {
     if (ordered.includes(d)) return;
-    if (visiting.has(d.name)) throw new AppError('VALIDATION_FAILED', `table ${d.name} extends itself through ${d.extends}`);
+    if (visiting.has(d.name))
+      throw new AppError('VALIDATION_FAILED', `table ${d.name} extends itself through ${d.extends}`);
     visiting.add(d.name);
     const parent = d.extends ? byName.get(d.extends) : undefined;
     if (parent && !existing.tables.has(parent.name)) visit(parent);
@@ -95,7 +96,10 @@ async function addTable(db: Db, definition: TableDefinition, plan: Plan) {
   if (definition.extends) {
     const parent = plan.tables.get(definition.extends);
     if (!parent) {
-      throw new AppError('VALIDATION_FAILED', `table ${definition.name} extends ${definition.extends}, which does not exist`);
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `table ${definition.name} extends ${definition.extends}, which does not exist`,
+      );
     }
     storage = parent.storage;
   } else {
@@ -110,7 +114,9 @@ async function addTable(db: Db, definition: TableDefinition, plan: Plan) {
     displayField: definition.displayField ?? null,
   });
   if (definition.numberPrefix) await db.execute(createNumberSequence(definition.name));
-  const inherited = definition.extends ? plan.tables.get(definition.extends)!.columns : new Map<string, string>();
+  const inherited = definition.extends
+    ? plan.tables.get(definition.extends)!.columns
+    : new Map<string, string>();
   const base = new Map([
     ['sys_id', 'string'],
     ['sys_class_name', 'string'],
@@ -122,14 +128,29 @@ async function addTable(db: Db, definition: TableDefinition, plan: Plan) {
   return entry;
 }
 
-async function addColumnTo(db: Db, table: string, column: ColumnDefinition, storage: string, plan: Plan, position: number) {
+async function addColumnTo(
+  db: Db,
+  table: string,
+  column: ColumnDefinition,
+  storage: string,
+  plan: Plan,
+  position: number,
+) {
   if (column.reference && !plan.tables.has(column.reference)) {
-    throw new AppError('VALIDATION_FAILED', `column ${table}.${column.name} refers to ${column.reference}, which does not exist`);
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `column ${table}.${column.name} refers to ${column.reference}, which does not exist`,
+    );
   }
   // One physical table holds the whole hierarchy: a sibling's column of the same name would collide.
-  const taken = [...plan.tables.entries()].find(([, t]) => t.storage === storage && t.columns.has(column.name));
+  const taken = [...plan.tables.entries()].find(
+    ([, t]) => t.storage === storage && t.columns.has(column.name),
+  );
   if (taken) {
-    throw new AppError('CONFLICT', `column ${column.name} is already used by ${taken[0]}, which shares ${table}'s storage`);
+    throw new AppError(
+      'CONFLICT',
+      `column ${column.name} is already used by ${taken[0]}, which shares ${table}'s storage`,
+    );
   }
   for (const statement of addColumn(storage, column.name, column.type)) await db.execute(statement);
   await db.insert(dictColumns).values({

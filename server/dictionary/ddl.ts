@@ -53,20 +53,30 @@ export function createNumberSequence(table: string): SQL {
 }
 
 export function addColumn(storage: string, column: string, type: ColumnType): SQL[] {
-  const statements = [sql`alter table ${physical(storage)} add column ${ident(column)} ${sql.raw(SQL_TYPES[type])}`];
+  const statements = [
+    sql`alter table ${physical(storage)} add column ${ident(column)} ${sql.raw(SQL_TYPES[type])}`,
+  ];
   if (type === 'journal') return statements;
   if (column === 'number') {
-    statements.push(sql`create unique index ${ident(indexName(storage, column))} on ${physical(storage)} (${ident(column)})`);
+    statements.push(
+      sql`create unique index ${ident(indexName(storage, column))} on ${physical(storage)} (${ident(column)})`,
+    );
   } else if (CASE_INSENSITIVE.has(type)) {
     // Text matches ignore case, as on the original platform: the index is on lower(column).
-    statements.push(sql`create index ${ident(indexName(storage, column))} on ${physical(storage)} (lower(${ident(column)}))`);
+    statements.push(
+      sql`create index ${ident(indexName(storage, column))} on ${physical(storage)} (lower(${ident(column)}))`,
+    );
   } else {
-    statements.push(sql`create index ${ident(indexName(storage, column))} on ${physical(storage)} (${ident(column)})`);
+    statements.push(
+      sql`create index ${ident(indexName(storage, column))} on ${physical(storage)} (${ident(column)})`,
+    );
   }
   if (type === 'phone') {
     const e164 = e164Column(column);
     statements.push(sql`alter table ${physical(storage)} add column ${ident(e164)} text`);
-    statements.push(sql`create index ${ident(indexName(storage, e164))} on ${physical(storage)} (${ident(e164)})`);
+    statements.push(
+      sql`create index ${ident(indexName(storage, e164))} on ${physical(storage)} (${ident(e164)})`,
+    );
   }
   return statements;
 }

@@ -45,7 +45,9 @@ export const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, { message: 'must start with a lower-case letter and hold only a-z, 0-9 and _' })
   .max(60, { message: 'must be at most 60 characters' })
-  .refine((name) => !name.includes('__'), { message: 'must not contain a double underscore (kept for derived columns)' })
+  .refine((name) => !name.includes('__'), {
+    message: 'must not contain a double underscore (kept for derived columns)',
+  })
   .refine((name) => !name.startsWith('pg_'), { message: 'must not start with pg_ (kept by PostgreSQL)' });
 
 export const tableName = identifier.refine((name) => !RESERVED_TABLE_NAMES.has(name), {
@@ -67,16 +69,28 @@ export const columnDefinition = z
   .strict()
   .superRefine((column, ctx) => {
     if (column.type === 'reference' && !column.reference) {
-      ctx.addIssue({ code: 'custom', path: ['reference'], message: 'a reference column must name the table it refers to' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reference'],
+        message: 'a reference column must name the table it refers to',
+      });
     }
     if (column.type !== 'reference' && column.reference) {
       ctx.addIssue({ code: 'custom', path: ['reference'], message: 'only a reference column names a table' });
     }
     if (column.choices && column.type !== 'choice' && column.type !== 'integer' && column.type !== 'string') {
-      ctx.addIssue({ code: 'custom', path: ['choices'], message: 'only choice, integer and string columns take choices' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['choices'],
+        message: 'only choice, integer and string columns take choices',
+      });
     }
     if (column.type === 'integer' && column.choices?.some((c) => typeof c.value !== 'number')) {
-      ctx.addIssue({ code: 'custom', path: ['choices'], message: 'the choices of an integer column must be integers' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['choices'],
+        message: 'the choices of an integer column must be integers',
+      });
     }
   });
 export type ColumnDefinition = z.output<typeof columnDefinition>;
@@ -99,7 +113,11 @@ export const tableDefinition = z
     const seen = new Set<string>();
     table.columns.forEach((column, index) => {
       if (seen.has(column.name)) {
-        ctx.addIssue({ code: 'custom', path: ['columns', index, 'name'], message: `column ${column.name} is declared twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', index, 'name'],
+          message: `column ${column.name} is declared twice`,
+        });
       }
       seen.add(column.name);
     });

@@ -113,7 +113,9 @@ export class Dictionary {
       const numbered = [...chain].reverse().find((t) => t.numberPrefix);
       const prefix = numbered?.numberPrefix;
       const display = [...chain].reverse().find((t) => t.displayField)?.displayField;
-      const classes = tableRows.filter((other) => ancestry(other.name).some((a) => a.name === row.name)).map((t) => t.name);
+      const classes = tableRows
+        .filter((other) => ancestry(other.name).some((a) => a.name === row.name))
+        .map((t) => t.name);
       this.#tables.set(row.name, {
         name: row.name,
         label: row.label,
@@ -161,7 +163,9 @@ export class Dictionary {
           name: t.name,
           label: t.label,
           ...(t.extends ? { extends: t.extends } : {}),
-          ...(t.numberPrefix && t.numberPrefix !== parent?.numberPrefix ? { numberPrefix: t.numberPrefix } : {}),
+          ...(t.numberPrefix && t.numberPrefix !== parent?.numberPrefix
+            ? { numberPrefix: t.numberPrefix }
+            : {}),
           ...(t.displayField !== parent?.displayField ? { displayField: t.displayField } : {}),
           columns: [...t.columns.values()]
             .filter((c) => !c.system && c.table === t.name)

@@ -48,7 +48,11 @@ export const SHIPPED_TABLES: TableDefinitionInput[] = [
         ],
       },
       { name: 'active', type: 'boolean' },
-      { name: 'priority', type: 'integer', choices: level(['1 - Critical', '2 - High', '3 - Moderate', '4 - Low', '5 - Planning']) },
+      {
+        name: 'priority',
+        type: 'integer',
+        choices: level(['1 - Critical', '2 - High', '3 - Moderate', '4 - Low', '5 - Planning']),
+      },
       { name: 'impact', type: 'integer', choices: level(['1 - High', '2 - Medium', '3 - Low']) },
       { name: 'urgency', type: 'integer', choices: level(['1 - High', '2 - Medium', '3 - Low']) },
       { name: 'caller_id', type: 'reference', reference: 'sys_user', label: 'Caller' },
@@ -66,7 +70,10 @@ export const SHIPPED_TABLES: TableDefinitionInput[] = [
       {
         name: 'contact_type',
         type: 'choice',
-        choices: ['phone', 'email', 'self-service', 'walk-in', 'chat'].map((value) => ({ value, label: value })),
+        choices: ['phone', 'email', 'self-service', 'walk-in', 'chat'].map((value) => ({
+          value,
+          label: value,
+        })),
       },
       { name: 'opened_at', type: 'datetime' },
       { name: 'work_notes', type: 'journal' },
@@ -81,7 +88,11 @@ export const SHIPPED_TABLES: TableDefinitionInput[] = [
     columns: [
       { name: 'user', type: 'reference', reference: 'sys_user' },
       { name: 'name', type: 'string' },
-      { name: 'type', type: 'choice', choices: ['Email', 'SMS', 'Voice'].map((value) => ({ value, label: value })) },
+      {
+        name: 'type',
+        type: 'choice',
+        choices: ['Email', 'SMS', 'Voice'].map((value) => ({ value, label: value })),
+      },
       { name: 'phone_number', type: 'phone' },
       { name: 'email_address', type: 'email' },
       { name: 'active', type: 'boolean' },

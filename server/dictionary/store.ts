@@ -3,7 +3,11 @@ import type { Database } from '../db/database.ts';
 import type { Dictionary } from './model.ts';
 import { loadDictionary } from './repository.ts';
 
-export type DictionaryStore = { current(): Dictionary; replace(next: Dictionary): void; reload(): Promise<Dictionary> };
+export type DictionaryStore = {
+  current(): Dictionary;
+  replace(next: Dictionary): void;
+  reload(): Promise<Dictionary>;
+};
 
 export function createDictionaryStore(database: Database, initial: Dictionary): DictionaryStore {
   let dictionary = initial;

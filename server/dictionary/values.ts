@@ -14,16 +14,23 @@ const blankToNull = (value: unknown) => (value === '' || value === undefined ? n
 
 const integer = z.preprocess(
   (value) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value),
-  z.number({ message: 'expected a whole number' }).int({ message: 'expected a whole number' }).min(-2147483648).max(2147483647),
+  z
+    .number({ message: 'expected a whole number' })
+    .int({ message: 'expected a whole number' })
+    .min(-2147483648)
+    .max(2147483647),
 );
 
-const boolean = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  const text = value.trim().toLowerCase();
-  if (text === 'true' || text === '1' || text === 'yes') return true;
-  if (text === 'false' || text === '0' || text === 'no') return false;
-  return value;
-}, z.boolean({ message: 'expected true or false' }));
+const boolean = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const text = value.trim().toLowerCase();
+    if (text === 'true' || text === '1' || text === 'yes') return true;
+    if (text === 'false' || text === '0' || text === 'no') return false;
+    return value;
+  },
+  z.boolean({ message: 'expected true or false' }),
+);
 
 /** ISO 8601, or ServiceNow's "2024-03-01 14:05:00" (UTC). */
 const datetime = z.preprocess(
@@ -43,7 +50,10 @@ const datetime = z.preprocess(
 const sysId = z.preprocess(
   (value) =>
     typeof value === 'string' && /^[0-9a-f]{32}$/i.test(value.trim())
-      ? value.trim().toLowerCase().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')
+      ? value
+          .trim()
+          .toLowerCase()
+          .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5')
       : typeof value === 'string'
         ? value.trim().toLowerCase()
         : value,
@@ -51,7 +61,9 @@ const sysId = z.preprocess(
   z.guid({ message: 'expected a sys_id (32 hex digits or a uuid)' }),
 );
 
-const text = z.union([z.string(), z.number().transform(String)], { message: 'expected text' }).pipe(z.string().max(65536));
+const text = z
+  .union([z.string(), z.number().transform(String)], { message: 'expected text' })
+  .pipe(z.string().max(65536));
 const email = text.pipe(z.string().regex(/^[^\s@]+@[^\s@]+$/, { message: 'expected an email address' }));
 
 export const normaliseSysId = (value: unknown): string | null => {
@@ -73,7 +85,9 @@ export function columnSchema(column: ColumnInfo): z.ZodType<StoredValue> {
       case 'email':
         return email;
       case 'journal':
-        return text.transform((entry): JournalEntry[] => [{ at: new Date().toISOString(), by: 'import', text: entry }]);
+        return text.transform((entry): JournalEntry[] => [
+          { at: new Date().toISOString(), by: 'import', text: entry },
+        ]);
       default:
         return text;
     }
@@ -96,4 +110,5 @@ export function coerceValue(column: ColumnInfo, raw: unknown): Coerced {
 }
 
 /** The derived E.164 column of a phone value. */
-export const phoneE164 = (value: StoredValue, region: string) => (typeof value === 'string' ? toE164(value, region) : null);
+export const phoneE164 = (value: StoredValue, region: string) =>
+  typeof value === 'string' ? toE164(value, region) : null;

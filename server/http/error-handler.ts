@@ -20,8 +20,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send(errorBody('VALIDATION_FAILED', `invalid request: ${fields}`, details));
     }
     const status = error.statusCode ?? 500;
-    if (status === 413) return reply.status(413).send(errorBody('PAYLOAD_TOO_LARGE', 'the request body is too large'));
-    if (status === 415) return reply.status(415).send(errorBody('BAD_REQUEST', 'send the body as application/json'));
+    if (status === 413)
+      return reply.status(413).send(errorBody('PAYLOAD_TOO_LARGE', 'the request body is too large'));
+    if (status === 415)
+      return reply.status(415).send(errorBody('BAD_REQUEST', 'send the body as application/json'));
     if (status >= 400 && status < 500) {
       // Fastify's own 4xx (malformed JSON, bad content type) carry messages that are safe and useful.
       return reply.status(status).send(errorBody('BAD_REQUEST', error.message));
@@ -31,6 +33,8 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`));
+    reply
+      .status(404)
+      .send(errorBody('NOT_FOUND', `no route for ${request.method} ${request.url.split('?')[0]}`));
   });
 }

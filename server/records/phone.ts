@@ -12,7 +12,7 @@ export function toE164(raw: string | null | undefined, defaultRegion: string): s
   // "00" is the international prefix most of the world dials; treat it as "+".
   const normalised = text.startsWith('00') ? `+${text.slice(2)}` : text;
   const parsed = parsePhoneNumberFromString(normalised, defaultRegion as CountryCode);
-  if (!parsed || !parsed.isPossible()) return null;
+  if (!parsed?.isPossible()) return null;
   return parsed.number;
 }
 

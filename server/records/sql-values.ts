@@ -23,7 +23,8 @@ export function bindValue(type: ColumnType | 'uuid', value: StoredValue): SQL {
   return sql`${bound}::${sql.raw(CASTS[type])}`;
 }
 
-export const storageTable = (storage: string) => sql`${sql.identifier(BUSINESS_SCHEMA)}.${sql.identifier(storage)}`;
+export const storageTable = (storage: string) =>
+  sql`${sql.identifier(BUSINESS_SCHEMA)}.${sql.identifier(storage)}`;
 
 /**
  * `column in (…)` for a list bound as ONE parameter (drizzle would expand a JS array into a tuple,

@@ -15,7 +15,12 @@ import { type ValidatedRecord, validateRecord } from './validate-record.ts';
 
 export type RowProblem = { index: number; field: string; message: string };
 export type UpsertResult = { inserted: number; updated: number; sysIds: string[] };
-export type UpsertContext = { database: Database; dictionary: Dictionary; defaultRegion: string; actor: string };
+export type UpsertContext = {
+  database: Database;
+  dictionary: Dictionary;
+  defaultRegion: string;
+  actor: string;
+};
 
 const ident = (name: string): SQL => sql`${sql.identifier(name)}`;
 
@@ -25,7 +30,11 @@ export function naturalKey(table: TableInfo): string | null {
   return null;
 }
 
-export async function upsertRecords(ctx: UpsertContext, tableName: string, rows: unknown[]): Promise<UpsertResult> {
+export async function upsertRecords(
+  ctx: UpsertContext,
+  tableName: string,
+  rows: unknown[],
+): Promise<UpsertResult> {
   const table = ctx.dictionary.get(tableName);
   if (!table) throw new AppError('NOT_FOUND', `no business table named ${tableName}`);
   const validated = rows.map((row) => validateRecord(table, row));
@@ -33,14 +42,22 @@ export async function upsertRecords(ctx: UpsertContext, tableName: string, rows:
   problems.push(...(await missingReferences(ctx, table, validated)));
   if (problems.length > 0) {
     const rejected = new Set(problems.map((p) => p.index)).size;
-    throw new AppError('VALIDATION_FAILED', `${rejected} of ${rows.length} records were rejected; nothing was written`, {
-      rejected: problems.sort((a, b) => a.index - b.index),
-    });
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${rejected} of ${rows.length} records were rejected; nothing was written`,
+      {
+        rejected: problems.sort((a, b) => a.index - b.index),
+      },
+    );
   }
   return ctx.database.db.transaction(async (tx) => writeAll(ctx, tx as unknown as Db, table, validated));
 }
 
-async function missingReferences(ctx: UpsertContext, table: TableInfo, records: ValidatedRecord[]): Promise<RowProblem[]> {
+async function missingReferences(
+  ctx: UpsertContext,
+  table: TableInfo,
+  records: ValidatedRecord[],
+): Promise<RowProblem[]> {
   const wanted = new Map<string, Set<string>>();
   for (const record of records) {
     for (const [field, value] of record.values) {
@@ -64,14 +81,19 @@ async function missingReferences(ctx: UpsertContext, table: TableInfo, records: 
       for (const row of rows) present.add(row.sys_id);
     }
     // A batch may refer to its own rows (a user's manager imported alongside).
-    if (target && table.storage === target.storage) for (const r of records) if (r.sysId) present.add(r.sysId);
+    if (target && table.storage === target.storage)
+      for (const r of records) if (r.sysId) present.add(r.sysId);
     found.set(refTable, present);
   }
   const problems: RowProblem[] = [];
   records.forEach((record, index) => {
     for (const [field, value] of record.values) {
       const column = table.columns.get(field)!;
-      if (column.type === 'reference' && typeof value === 'string' && !found.get(column.reference!)?.has(value)) {
+      if (
+        column.type === 'reference' &&
+        typeof value === 'string' &&
+        !found.get(column.reference!)?.has(value)
+      ) {
         problems.push({ index, field, message: `${field}: no ${column.reference} with sys_id ${value}` });
       }
     }
@@ -86,10 +108,16 @@ async function existingIds(db: Db, table: TableInfo, records: ValidatedRecord[])
   const sysIds = records.flatMap((r) => (r.sysId ? [r.sysId] : []));
   const target = storageTable(table.storage);
   if (sysIds.length > 0) {
-    const rows = await db.execute(sql`select sys_id::text as sys_id from ${target} where sys_id in ${inList(sysIds, 'uuid')}`);
+    const rows = await db.execute(
+      sql`select sys_id::text as sys_id from ${target} where sys_id in ${inList(sysIds, 'uuid')}`,
+    );
     for (const row of rowsOf(rows)) bySysId.add(String(row.sys_id));
   }
-  const keys = key ? records.flatMap((r) => (!r.sysId && typeof r.values.get(key) === 'string' ? [String(r.values.get(key))] : [])) : [];
+  const keys = key
+    ? records.flatMap((r) =>
+        !r.sysId && typeof r.values.get(key) === 'string' ? [String(r.values.get(key))] : [],
+      )
+    : [];
   if (key && keys.length > 0) {
     const rows = await db.execute(
       sql`select sys_id::text as sys_id, ${ident(key)} as k from ${target}
@@ -100,14 +128,29 @@ async function existingIds(db: Db, table: TableInfo, records: ValidatedRecord[])
   return { key, bySysId, byKey };
 }
 
-const rowsOf = (result: unknown) => (Array.isArray(result) ? result : ((result as { rows: Record<string, unknown>[] }).rows ?? [])) as Record<string, unknown>[];
+const rowsOf = (result: unknown) =>
+  (Array.isArray(result) ? result : ((result as { rows: Record<string, unknown>[] }).rows ?? [])) as Record<
+    string,
+    unknown
+  >[];
 
-async function writeAll(ctx: UpsertContext, db: Db, table: TableInfo, records: ValidatedRecord[]): Promise<UpsertResult> {
+async function writeAll(
+  ctx: UpsertContext,
+  db: Db,
+  table: TableInfo,
+  records: ValidatedRecord[],
+): Promise<UpsertResult> {
   const { key, bySysId, byKey } = await existingIds(db, table, records);
   const result: UpsertResult = { inserted: 0, updated: 0, sysIds: [] };
   for (const record of records) {
     const keyValue = key ? record.values.get(key) : undefined;
-    const existing = record.sysId ? (bySysId.has(record.sysId) ? record.sysId : null) : typeof keyValue === 'string' ? (byKey.get(keyValue) ?? null) : null;
+    const existing = record.sysId
+      ? bySysId.has(record.sysId)
+        ? record.sysId
+        : null
+      : typeof keyValue === 'string'
+        ? (byKey.get(keyValue) ?? null)
+        : null;
     if (existing) {
       await db.execute(updateStatement(ctx, table, existing, record.values));
       result.updated++;
@@ -141,7 +184,11 @@ function assignments(ctx: UpsertContext, table: TableInfo, values: Map<string, S
   const list: Assignment[] = [];
   for (const [field, value] of values) {
     const column = table.columns.get(field) as ColumnInfo;
-    list.push({ column: ident(field), value: bindValue(column.type, value), journal: column.type === 'journal' });
+    list.push({
+      column: ident(field),
+      value: bindValue(column.type, value),
+      journal: column.type === 'journal',
+    });
     if (column.type === 'phone') {
       const e164 = typeof value === 'string' ? toE164(value, ctx.defaultRegion) : null;
       list.push({ column: ident(e164Column(field)), value: bindValue('string', e164), journal: false });
@@ -150,7 +197,12 @@ function assignments(ctx: UpsertContext, table: TableInfo, values: Map<string, S
   return list;
 }
 
-function insertStatement(ctx: UpsertContext, table: TableInfo, sysId: string | null, values: Map<string, StoredValue>): SQL {
+function insertStatement(
+  ctx: UpsertContext,
+  table: TableInfo,
+  sysId: string | null,
+  values: Map<string, StoredValue>,
+): SQL {
   const list = assignments(ctx, table, values);
   list.unshift({ column: ident('sys_class_name'), value: bindValue('string', table.name), journal: false });
   if (sysId) list.unshift({ column: ident('sys_id'), value: bindValue('uuid', sysId), journal: false });
@@ -165,7 +217,12 @@ function insertStatement(ctx: UpsertContext, table: TableInfo, sysId: string | n
   return sql`insert into ${storageTable(table.storage)} (${columns}) values (${bound}) returning sys_id::text as sys_id`;
 }
 
-function updateStatement(ctx: UpsertContext, table: TableInfo, sysId: string, values: Map<string, StoredValue>): SQL {
+function updateStatement(
+  ctx: UpsertContext,
+  table: TableInfo,
+  sysId: string,
+  values: Map<string, StoredValue>,
+): SQL {
   // Journals only grow: new entries are appended to the ones already there.
   const sets = assignments(ctx, table, values).map((a) =>
     a.journal ? sql`${a.column} = ${a.column} || ${a.value}` : sql`${a.column} = ${a.value}`,

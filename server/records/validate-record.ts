@@ -6,16 +6,31 @@ import type { TableInfo } from '../dictionary/model.ts';
 import { coerceValue, normaliseSysId, type StoredValue } from '../dictionary/values.ts';
 
 export type FieldProblem = { field: string; message: string };
-export type ValidatedRecord = { sysId: string | null; values: Map<string, StoredValue>; problems: FieldProblem[] };
+export type ValidatedRecord = {
+  sysId: string | null;
+  values: Map<string, StoredValue>;
+  problems: FieldProblem[];
+};
 
 /** Fields an import may carry but the host sets itself: ignored rather than refused (exports contain them). */
-const HOST_SET = new Set(['sys_class_name', 'sys_created_on', 'sys_updated_on', 'sys_created_by', 'sys_updated_by', 'sys_mod_count']);
+const HOST_SET = new Set([
+  'sys_class_name',
+  'sys_created_on',
+  'sys_updated_on',
+  'sys_created_by',
+  'sys_updated_by',
+  'sys_mod_count',
+]);
 
 export function validateRecord(table: TableInfo, raw: unknown): ValidatedRecord {
   const values = new Map<string, StoredValue>();
   const problems: FieldProblem[] = [];
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { sysId: null, values, problems: [{ field: '(record)', message: 'expected an object of field names and values' }] };
+    return {
+      sysId: null,
+      values,
+      problems: [{ field: '(record)', message: 'expected an object of field names and values' }],
+    };
   }
   let sysId: string | null = null;
   for (const [field, value] of Object.entries(raw as Record<string, unknown>)) {

@@ -7,11 +7,65 @@ import { storageTable } from '../records/sql-values.ts';
 import { type UpsertContext, upsertRecords } from '../records/upsert.ts';
 import { DEMO_DEVICES, DEMO_INCIDENTS, DEMO_USERS, DEMO_VIEWS } from './demo-fixtures.ts';
 
-const FIRST = ['Alice', 'Bruno', 'Chen', 'Dana', 'Emeka', 'Fatima', 'Goran', 'Hana', 'Ivan', 'Julia', 'Kofi', 'Lena', 'Mateo', 'Nora', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tara', 'Uma', 'Victor', 'Wen', 'Yusuf', 'Zoe'];
-const LAST = ['Garcia', 'Nguyen', 'Okafor', 'Schmidt', 'Rossi', 'Kim', 'Silva', 'Novak', 'Haddad', 'Larsen', 'Moreau', 'Tanaka', 'Khan', 'Murphy', 'Cohen', 'Ivanova'];
+const FIRST = [
+  'Alice',
+  'Bruno',
+  'Chen',
+  'Dana',
+  'Emeka',
+  'Fatima',
+  'Goran',
+  'Hana',
+  'Ivan',
+  'Julia',
+  'Kofi',
+  'Lena',
+  'Mateo',
+  'Nora',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tara',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Yusuf',
+  'Zoe',
+];
+const LAST = [
+  'Garcia',
+  'Nguyen',
+  'Okafor',
+  'Schmidt',
+  'Rossi',
+  'Kim',
+  'Silva',
+  'Novak',
+  'Haddad',
+  'Larsen',
+  'Moreau',
+  'Tanaka',
+  'Khan',
+  'Murphy',
+  'Cohen',
+  'Ivanova',
+];
 const DEPARTMENTS = ['Sales', 'IT', 'Finance', 'HR', 'Legal', 'Support', 'Marketing', 'Operations'];
 const AREAS = ['415', '212', '646', '312', '617', '206', '303', '512'];
-const SUBJECTS = ['Printer jammed', 'Cannot log in', 'VPN drops every hour', 'Monitor flickers', 'Outlook crashes on start', 'Need access to shared drive', 'Phone headset broken', 'Slow laptop', 'Wi-Fi unreachable on floor 3', 'Expense tool error 500'];
+const SUBJECTS = [
+  'Printer jammed',
+  'Cannot log in',
+  'VPN drops every hour',
+  'Monitor flickers',
+  'Outlook crashes on start',
+  'Need access to shared drive',
+  'Phone headset broken',
+  'Slow laptop',
+  'Wi-Fi unreachable on floor 3',
+  'Expense tool error 500',
+];
 const CATEGORIES = ['inquiry', 'software', 'hardware', 'network', 'database'];
 
 /** mulberry32: tiny, fast and good enough to make demo data repeatable. */
@@ -93,17 +147,31 @@ export function generateIncidents(count: number, callers: readonly string[], see
 export async function isEmpty(ctx: UpsertContext): Promise<boolean> {
   const users = ctx.dictionary.get('sys_user');
   if (!users) return true;
-  const rows = await ctx.database.rows<{ any: boolean }>(sql`select exists(select 1 from ${storageTable(users.storage)}) as any`);
+  const rows = await ctx.database.rows<{ any: boolean }>(
+    sql`select exists(select 1 from ${storageTable(users.storage)}) as any`,
+  );
   return !rows[0]?.any;
 }
 
-export async function loadDemoData(ctx: UpsertContext, sizes = { users: 300, incidents: 400 }): Promise<void> {
-  const fixtures = DEMO_USERS.map((u) => ({ active: true, vip: false, ...u, name: `${u.first_name} ${u.last_name}` }));
+export async function loadDemoData(
+  ctx: UpsertContext,
+  sizes = { users: 300, incidents: 400 },
+): Promise<void> {
+  const fixtures = DEMO_USERS.map((u) => ({
+    active: true,
+    vip: false,
+    ...u,
+    name: `${u.first_name} ${u.last_name}`,
+  }));
   const users = await upsertRecords(ctx, 'sys_user', [...fixtures, ...generateUsers(sizes.users)]);
   await upsertRecords(ctx, 'cmn_notif_device', DEMO_DEVICES);
   const callers = users.sysIds.slice(DEMO_USERS.length);
   await upsertRecords(ctx, 'incident', [
-    ...DEMO_INCIDENTS.map((incident) => ({ contact_type: 'phone', opened_at: '2026-01-02 09:00:00', ...incident })),
+    ...DEMO_INCIDENTS.map((incident) => ({
+      contact_type: 'phone',
+      opened_at: '2026-01-02 09:00:00',
+      ...incident,
+    })),
     ...generateIncidents(sizes.incidents, callers),
   ]);
   await upsertRecords(ctx, 'sys_ui_view', DEMO_VIEWS);

@@ -13,7 +13,11 @@ describeEachDatabase('accounts, sessions and tokens', (db) => {
   });
 
   it('logs the admin in with a session cookie that scripts cannot read', async () => {
-    const response = await app.inject({ method: 'POST', url: '/api/login', payload: { username: 'admin', password: ADMIN_PASSWORD } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'admin', password: ADMIN_PASSWORD },
+    });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json()).toMatchObject({ username: 'admin', role: 'admin' });
     const cookie = response.cookies.find((c) => c.name === 'ctihost_session');
@@ -22,11 +26,21 @@ describeEachDatabase('accounts, sessions and tokens', (db) => {
   });
 
   it('gives a wrong password and an unknown user the same 401', async () => {
-    const wrong = await app.inject({ method: 'POST', url: '/api/login', payload: { username: 'admin', password: 'nope' } });
-    const unknown = await app.inject({ method: 'POST', url: '/api/login', payload: { username: 'ghost', password: 'nope' } });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'admin', password: 'nope' },
+    });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'ghost', password: 'nope' },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
-    expect(wrong.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'invalid username or password' } });
+    expect(wrong.json()).toEqual({
+      error: { code: 'UNAUTHORIZED', message: 'invalid username or password' },
+    });
     expect(unknown.json()).toEqual(wrong.json());
     expect(wrong.cookies).toHaveLength(0);
   });
@@ -57,12 +71,27 @@ describeEachDatabase('accounts, sessions and tokens', (db) => {
     expect(anonymous.statusCode).toBe(401);
     expect(anonymous.json().error.code).toBe('UNAUTHORIZED');
     const token = await services.accounts.issueToken('middleware', 'admin');
-    const withToken = await app.inject({ method: 'POST', url, payload: [{ user_name: 'x' }], headers: { authorization: `Bearer ${token.token}` } });
+    const withToken = await app.inject({
+      method: 'POST',
+      url,
+      payload: [{ user_name: 'x' }],
+      headers: { authorization: `Bearer ${token.token}` },
+    });
     expect(withToken.statusCode).toBe(401);
     await services.accounts.create('agent.amy', 'agent-password', 'agent');
-    const agent = await app.inject({ method: 'POST', url, payload: [{ user_name: 'x' }], headers: { cookie: await login(app, 'agent.amy', 'agent-password') } });
+    const agent = await app.inject({
+      method: 'POST',
+      url,
+      payload: [{ user_name: 'x' }],
+      headers: { cookie: await login(app, 'agent.amy', 'agent-password') },
+    });
     expect(agent.statusCode).toBe(403);
-    const forged = await app.inject({ method: 'POST', url, payload: [{ user_name: 'x' }], headers: { cookie: 'ctihost_session=cts_forged' } });
+    const forged = await app.inject({
+      method: 'POST',
+      url,
+      payload: [{ user_name: 'x' }],
+      headers: { cookie: 'ctihost_session=cts_forged' },
+    });
     expect(forged.statusCode).toBe(401);
   });
 
@@ -70,21 +99,33 @@ describeEachDatabase('accounts, sessions and tokens', (db) => {
     const cookie = await login(app);
     const logout = await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie } });
     expect(logout.statusCode).toBe(200);
-    const after = await app.inject({ method: 'POST', url: '/api/tables/sys_user/records', payload: [{ user_name: 'x' }], headers: { cookie } });
+    const after = await app.inject({
+      method: 'POST',
+      url: '/api/tables/sys_user/records',
+      payload: [{ user_name: 'x' }],
+      headers: { cookie },
+    });
     expect(after.statusCode).toBe(401);
   });
 
   it('refuses a disabled account with the same message', async () => {
     await services.accounts.create('former', 'former-password', 'agent');
     await db().database.rows(sql`update accounts set disabled = true where username = 'former'`);
-    const response = await app.inject({ method: 'POST', url: '/api/login', payload: { username: 'former', password: 'former-password' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      payload: { username: 'former', password: 'former-password' },
+    });
     expect(response.statusCode).toBe(401);
     expect(response.json().error.message).toBe('invalid username or password');
   });
 
   it('finds a telephony token by its hash and forgets a revoked one', async () => {
     const issued = await services.accounts.issueToken('pbx', 'admin');
-    expect(await services.accounts.actorForToken(issued.token)).toMatchObject({ kind: 'token', role: 'agent' });
+    expect(await services.accounts.actorForToken(issued.token)).toMatchObject({
+      kind: 'token',
+      role: 'agent',
+    });
     await db().database.rows(sql`update api_tokens set revoked_at = now() where id = ${issued.id}::uuid`);
     expect(await services.accounts.actorForToken(issued.token)).toBeNull();
   });

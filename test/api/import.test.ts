@@ -15,10 +15,18 @@ describeEachDatabase('POST /api/tables/:table/records', (db) => {
     cookie = await login(app);
   });
   const post = (table: string, payload: unknown) =>
-    app.inject({ method: 'POST', url: `/api/tables/${table}/records`, payload: payload as object, headers: { cookie } });
+    app.inject({
+      method: 'POST',
+      url: `/api/tables/${table}/records`,
+      payload: payload as object,
+      headers: { cookie },
+    });
   const users = async (names: string[]) =>
     db().database.rows<{ user_name: string }>(
-      sql`select user_name from ${storageTable('sys_user')} where user_name in ${sql`(${sql.join(names.map((n) => sql`${n}`), sql`, `)})`}`,
+      sql`select user_name from ${storageTable('sys_user')} where user_name in ${sql`(${sql.join(
+        names.map((n) => sql`${n}`),
+        sql`, `,
+      )})`}`,
     );
 
   it('refuses a batch with one bad row, naming the row and field, and writes none of it', async () => {
@@ -39,7 +47,9 @@ describeEachDatabase('POST /api/tables/:table/records', (db) => {
   });
 
   it('inserts, then updates by user_name, with the phone findable in E.164', async () => {
-    const first = await post('sys_user', [{ user_name: 'imp.four', name: 'Imp Four', phone: '212 555 0144', active: 'true' }]);
+    const first = await post('sys_user', [
+      { user_name: 'imp.four', name: 'Imp Four', phone: '212 555 0144', active: 'true' },
+    ]);
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json()).toMatchObject({ inserted: 1, updated: 0 });
     const again = await post('sys_user', [{ user_name: 'imp.four', title: 'Buyer' }]);
@@ -47,13 +57,24 @@ describeEachDatabase('POST /api/tables/:table/records', (db) => {
     const [row] = await db().database.rows(
       sql`select name, title, phone, phone__e164, active from ${storageTable('sys_user')} where user_name = 'imp.four'`,
     );
-    expect(row).toEqual({ name: 'Imp Four', title: 'Buyer', phone: '212 555 0144', phone__e164: '+12125550144', active: true });
+    expect(row).toEqual({
+      name: 'Imp Four',
+      title: 'Buyer',
+      phone: '212 555 0144',
+      phone__e164: '+12125550144',
+      active: true,
+    });
   });
 
   it('upserts by sys_id in ServiceNow form and numbers new incidents', async () => {
     const sysId = 'aaaabbbbccccddddeeeeffff00001111';
     const response = await post('incident', [
-      { sys_id: sysId, short_description: 'Imported', caller_id: { value: ABEL.replace(/-/g, ''), link: 'x' }, priority: '2' },
+      {
+        sys_id: sysId,
+        short_description: 'Imported',
+        caller_id: { value: ABEL.replace(/-/g, ''), link: 'x' },
+        priority: '2',
+      },
     ]);
     expect(response.statusCode, response.body).toBe(200);
     const [row] = await db().database.rows<{ number: string; sys_class_name: string; priority: number }>(
@@ -67,10 +88,16 @@ describeEachDatabase('POST /api/tables/:table/records', (db) => {
   });
 
   it('refuses references to rows that do not exist', async () => {
-    const response = await post('incident', [{ short_description: 'Ghost caller', caller_id: '00000000-0000-0000-0000-000000000001' }]);
+    const response = await post('incident', [
+      { short_description: 'Ghost caller', caller_id: '00000000-0000-0000-0000-000000000001' },
+    ]);
     expect(response.statusCode).toBe(400);
     expect(response.json().error.details.rejected).toEqual([
-      { index: 0, field: 'caller_id', message: 'caller_id: no sys_user with sys_id 00000000-0000-0000-0000-000000000001' },
+      {
+        index: 0,
+        field: 'caller_id',
+        message: 'caller_id: no sys_user with sys_id 00000000-0000-0000-0000-000000000001',
+      },
     ]);
   });
 
@@ -83,11 +110,16 @@ describeEachDatabase('POST /api/tables/:table/records', (db) => {
     ]);
   });
 
-  it.each(['accounts', 'dict_tables', 'rules', 'pg_user', 'nope'])('answers 404 for %s, which is no business table', async (table) => {
-    const response = await post(table, [{ name: 'x' }]);
-    expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({ error: { code: 'NOT_FOUND', message: `no business table named ${table}` } });
-  });
+  it.each(['accounts', 'dict_tables', 'rules', 'pg_user', 'nope'])(
+    'answers 404 for %s, which is no business table',
+    async (table) => {
+      const response = await post(table, [{ name: 'x' }]);
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toEqual({
+        error: { code: 'NOT_FOUND', message: `no business table named ${table}` },
+      });
+    },
+  );
 
   it('refuses a body that is not an array of records', async () => {
     for (const payload of [{ user_name: 'x' }, [], [1, 2]]) {

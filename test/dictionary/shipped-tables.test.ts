@@ -41,7 +41,9 @@ describeEachDatabase('shipped business tables', (db) => {
     );
     expect(states.find((s) => s.active)?.n).toBeGreaterThan(0);
     expect(states.find((s) => !s.active)?.n).toBeGreaterThan(0);
-    const views = await database.rows<{ name: string }>(sql`select distinct name from ${storageTable('sys_ui_view')} order by name`);
+    const views = await database.rows<{ name: string }>(
+      sql`select distinct name from ${storageTable('sys_ui_view')} order by name`,
+    );
     expect(views.map((v) => v.name)).toEqual(['cti', 'default']);
   });
 

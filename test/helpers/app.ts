@@ -9,16 +9,28 @@ import type { TestDatabase } from './database.ts';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
-export async function buildTestApp(db: TestDatabase, env: Record<string, string> = {}): Promise<{ app: FastifyInstance; services: Services }> {
+export async function buildTestApp(
+  db: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<{ app: FastifyInstance; services: Services }> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const accounts = createAccountService(db.database.db);
   if ((await accounts.count()) === 0) await accounts.create('admin', ADMIN_PASSWORD, 'admin');
-  const services: Services = { config, database: db.database, dictionary: createDictionaryStore(db.database, db.dictionary), accounts };
+  const services: Services = {
+    config,
+    database: db.database,
+    dictionary: createDictionaryStore(db.database, db.dictionary),
+    accounts,
+  };
   return { app: await buildApp(services), services };
 }
 
 /** Logs in and returns the Cookie header value for later requests. */
-export async function login(app: FastifyInstance, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+export async function login(
+  app: FastifyInstance,
+  username = 'admin',
+  password = ADMIN_PASSWORD,
+): Promise<string> {
   const response = await app.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'ctihost_session');

@@ -11,9 +11,16 @@ import { loadDictionary } from '../../server/dictionary/repository.ts';
 import { withDatabase } from './global-setup.ts';
 
 export type DatabaseKind = 'pglite' | 'postgres';
-export const DATABASE_KINDS: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+export const DATABASE_KINDS: DatabaseKind[] = process.env.TEST_DATABASE_URL
+  ? ['pglite', 'postgres']
+  : ['pglite'];
 
-export type TestDatabase = { kind: DatabaseKind; database: Database; dictionary: Dictionary; close(): Promise<void> };
+export type TestDatabase = {
+  kind: DatabaseKind;
+  database: Database;
+  dictionary: Dictionary;
+  close(): Promise<void>;
+};
 
 let copies = 0;
 

@@ -45,7 +45,9 @@ export default async function setup(project: TestProject) {
     if (url && template) {
       const admin = postgres(url, { max: 1, onnotice: () => {} });
       // Suites drop their own copies; this sweeps up after a crashed one as well.
-      const stale = await admin<{ datname: string }[]>`select datname from pg_database where datname like ${`ctihost_t%_${process.pid}_%`}`;
+      const stale = await admin<
+        { datname: string }[]
+      >`select datname from pg_database where datname like ${`ctihost_t%_${process.pid}_%`}`;
       for (const { datname } of stale) await admin.unsafe(`drop database if exists ${datname} with (force)`);
       await admin.unsafe(`drop database if exists ${template} with (force)`);
       await admin.end();

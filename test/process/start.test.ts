@@ -12,7 +12,11 @@ import { withDatabase } from '../helpers/global-setup.ts';
 
 const NODE = join(process.cwd(), 'node_modules/.bin/node');
 
-function start(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+function start(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
   const child = spawn(NODE, ['--no-node-snapshot', 'server/main.ts'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -38,7 +42,9 @@ describe('the server process', () => {
   it('stops at once with one line naming a bad variable', async () => {
     const run = start({ PORT: 'abc' });
     expect(await run.exited).toBe(1);
-    expect(run.output().trim()).toBe('ctihost: invalid configuration: PORT: expected a whole number from 0 to 65535 (got "abc")');
+    expect(run.output().trim()).toBe(
+      'ctihost: invalid configuration: PORT: expected a whole number from 0 to 65535 (got "abc")',
+    );
   });
 
   const targets: [string, () => Promise<{ env: Record<string, string>; cleanup: () => Promise<void> }>][] = [

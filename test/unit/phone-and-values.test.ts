@@ -39,7 +39,10 @@ const column = (type: ColumnInfo['type'], extra: Partial<ColumnInfo> = {}): Colu
 });
 
 describe('values coerced as the original platform writes them', () => {
-  const priority = column('integer', { name: 'priority', choices: [1, 2, 3, 4, 5].map((value) => ({ value, label: String(value) })) });
+  const priority = column('integer', {
+    name: 'priority',
+    choices: [1, 2, 3, 4, 5].map((value) => ({ value, label: String(value) })),
+  });
   it.each([
     [column('integer'), '2', 2],
     [column('integer'), ' 42 ', 42],

@@ -18,14 +18,23 @@ const body = z
 export function recordRoutes(app: FastifyInstance, services: Services): void {
   app.withTypeProvider<ZodTypeProvider>().post(
     '/api/tables/:table/records',
-    { schema: { params, body }, preValidation: requireRole('admin', { sessionOnly: true }), bodyLimit: 32 * 1024 * 1024 },
+    {
+      schema: { params, body },
+      preValidation: requireRole('admin', { sessionOnly: true }),
+      bodyLimit: 32 * 1024 * 1024,
+    },
     async (request) => {
       const dictionary = services.dictionary.current();
       if (!dictionary.has(request.params.table)) {
         throw new AppError('NOT_FOUND', `no business table named ${request.params.table}`);
       }
       return upsertRecords(
-        { database: services.database, dictionary, defaultRegion: services.config.defaultRegion, actor: request.actor!.username },
+        {
+          database: services.database,
+          dictionary,
+          defaultRegion: services.config.defaultRegion,
+          actor: request.actor!.username,
+        },
         request.params.table,
         request.body,
       );
