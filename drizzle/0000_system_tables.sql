@@ -35,13 +35,6 @@ CREATE TABLE "call_log" (
 	"actor" text
 );
 --> statement-breakpoint
-CREATE TABLE "caller_picks" (
-	"phone_e164" text PRIMARY KEY NOT NULL,
-	"user_sys_id" uuid NOT NULL,
-	"picked_by" text NOT NULL,
-	"picked_at" timestamp with time zone DEFAULT now() NOT NULL
-);
---> statement-breakpoint
 CREATE TABLE "dict_columns" (
 	"table_name" text NOT NULL,
 	"name" text NOT NULL,

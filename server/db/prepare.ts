@@ -1,8 +1,9 @@
-/** Brings a database to the current model: system tables migrated, shipped tables present, demo data when empty. */
+/** Brings a database to the current model: system tables migrated, shipped tables present, demo data and the shipped rules when empty. */
 import { applyDefinitions } from '../dictionary/apply.ts';
 import { dictionaryFile } from '../dictionary/definition.ts';
 import type { Dictionary } from '../dictionary/model.ts';
 import { SHIPPED_TABLES } from '../dictionary/shipped.ts';
+import { loadShippedRules } from '../rules/shipped.ts';
 import { isEmpty, loadDemoData } from '../seed/demo.ts';
 import type { Database } from './database.ts';
 import { migrateSystemTables } from './migrate.ts';
@@ -25,5 +26,6 @@ export async function prepareDatabase(
     await loadDemoData(ctx);
     seeded = true;
   }
+  await loadShippedRules(database.db);
   return { dictionary, seeded };
 }

@@ -153,11 +153,3 @@ export const apiTokens = pgTable(
   },
   (t) => [uniqueIndex('api_tokens_hash_idx').on(t.tokenHash)],
 );
-
-/** The agent's pick among several callers with one phone number (SPEC §6.3). */
-export const callerPicks = pgTable('caller_picks', {
-  phoneE164: text('phone_e164').primaryKey(),
-  userSysId: uuid('user_sys_id').notNull(),
-  pickedBy: text('picked_by').notNull(),
-  pickedAt: timestamp('picked_at', { withTimezone: true }).notNull().defaultNow(),
-});

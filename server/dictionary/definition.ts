@@ -31,7 +31,6 @@ export const RESERVED_TABLE_NAMES = new Set([
   'accounts',
   'sessions',
   'api_tokens',
-  'caller_picks',
   'sys_db_object',
   'sys_dictionary',
   'sys_script',

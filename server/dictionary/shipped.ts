@@ -112,4 +112,16 @@ export const SHIPPED_TABLES: TableDefinitionInput[] = [
       { name: 'related_list', type: 'string' },
     ],
   },
+  {
+    name: 'cti_caller_pick',
+    label: 'CTI caller pick',
+    displayField: 'phone',
+    // The agent's pick among several callers sharing a number (SPEC §6.3): a business table, so the
+    // default rule reads it with GlideRecord like any other, and admins can see and clear picks.
+    columns: [
+      { name: 'phone', type: 'phone' },
+      { name: 'user', type: 'reference', reference: 'sys_user' },
+      { name: 'picked_by', type: 'string' },
+    ],
+  },
 ];

@@ -1,0 +1,53 @@
+/** The rule API's shapes (SPEC §10), shared by validation and, later, the OpenAPI document. */
+import { z } from 'zod';
+import { ruleName } from '../../rules/rule-name.ts';
+
+export const MAX_SCRIPT_LENGTH = 200_000;
+
+const script = z
+  .string()
+  .max(MAX_SCRIPT_LENGTH, { message: `must be at most ${MAX_SCRIPT_LENGTH} characters` });
+const description = z.string().max(2000);
+
+export const nameParams = z.object({ name: z.string().min(1).max(120) });
+export const versionParams = nameParams.extend({ version: z.coerce.number().int().min(1) });
+
+const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
+export const listQuery = z.object({
+  search: z.string().max(200).optional(),
+  active: flag.optional(),
+  clientCallable: flag.optional(),
+});
+
+export const createBody = z
+  .object({
+    name: ruleName,
+    description: description.optional(),
+    script,
+    clientCallable: z.boolean().optional(),
+    active: z.boolean().optional(),
+  })
+  .strict();
+
+export const saveBody = z
+  .object({
+    name: z.string().optional(),
+    description: description.optional(),
+    script,
+    clientCallable: z.boolean().optional(),
+    active: z.boolean().optional(),
+    version: z.number().int().min(1, { message: 'the version your change is based on' }),
+    // Echoed fields of a rule as GET returned it; accepted so a client can PUT back what it read.
+    updatedAt: z.string().optional(),
+    updatedBy: z.string().optional(),
+  })
+  .strict();
+
+export const patchBody = z
+  .object({ active: z.boolean().optional(), clientCallable: z.boolean().optional() })
+  .strict()
+  .refine((body) => body.active !== undefined || body.clientCallable !== undefined, {
+    message: 'send active and/or clientCallable',
+  });
+
+export const revertBody = z.object({ version: z.number().int().min(1) }).strict();
