@@ -123,7 +123,8 @@ if (callers.length == 1) {
   answer = callerScreen(callers[0]);
 } else if (callers.length > 1) {
   var picked = byPhone ? rememberedPick(sysparm_caller_phone, callers) : null;
-  answer = picked ? callerScreen(picked) + '&sysparm_cti_picked=true' : picker(callers);
+  // The screen offers "not this caller?", which forgets the pick and shows the picker again.
+  answer = picked ? callerScreen(picked) + '&sysparm_cti_picked=' + urlValue(sysparm_caller_phone) : picker(callers);
 } else if (sysparm_task_id) {
   var task = new GlideRecord('task');
   if (task.get('number', sysparm_task_id)) {
