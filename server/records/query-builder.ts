@@ -1,0 +1,147 @@
+/**
+ * A parsed encoded query, checked against the dictionary, as SQL over the table's physical storage.
+ * Every table and field is looked up in the dictionary before it is named, and only then through
+ * `sql.identifier`; values are bound by condition-sql.ts. Business tables only: any other name,
+ * system tables included, is "unknown table", with no hint of what does exist.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { ColumnInfo, Dictionary, TableInfo } from '../dictionary/model.ts';
+import { type At, aliasAt, sortSql } from './column-sql.ts';
+import { conditionSql, TEXT_MATCHES } from './condition-sql.ts';
+import type { Condition, OrderBy, ParsedQuery } from './encoded-query.ts';
+import { storageTable } from './sql-values.ts';
+import { RecordError } from './types.ts';
+
+/** Deeper dot-walks are refused: each hop is a nested subquery. */
+export const MAX_HOPS = 5;
+
+export type CompiledQuery = {
+  table: TableInfo;
+  /** `biz.<storage> as t0`: the alias every column of `where` and `orderBy` refers to. */
+  from: SQL;
+  at: At;
+  where: SQL;
+  /** Never empty: sys_id comes last, so limit/offset pages are stable. */
+  orderBy: SQL;
+};
+
+type Step = { table: TableInfo; column: ColumnInfo };
+
+const aliasOf = (depth: number) => `t${depth}`;
+
+export function resolveTable(dictionary: Dictionary, name: string): TableInfo {
+  const table = dictionary.get(name);
+  if (!table) throw new RecordError(`unknown table '${name}'`);
+  return table;
+}
+
+/** `caller_id.department` on incident → [incident.caller_id, sys_user.department], each hop checked. */
+export function resolveField(dictionary: Dictionary, table: TableInfo, field: string): Step[] {
+  const names = field.split('.');
+  if (names.length > MAX_HOPS + 1)
+    throw new RecordError(`${field}: a field may dot-walk through at most ${MAX_HOPS} references`);
+  const steps: Step[] = [];
+  let current = table;
+  for (const [index, name] of names.entries()) {
+    const column = current.columns.get(name);
+    if (!column) throw new RecordError(`${current.name} has no field ${name}`);
+    steps.push({ table: current, column });
+    if (index < names.length - 1) {
+      if (column.type !== 'reference' || !column.reference) {
+        throw new RecordError(
+          `${current.name}.${name} is not a reference field, so ${field} cannot be dot-walked`,
+        );
+      }
+      current = resolveTable(dictionary, column.reference);
+    }
+  }
+  return steps;
+}
+
+/** Rows of this table's class and of the tables extending it (one physical table holds the hierarchy). */
+function classFilter(table: TableInfo, at: At): SQL {
+  const column = at('sys_class_name');
+  if (table.classes.length === 1) return sql`${column} = ${table.classes[0]!}::text`;
+  return sql`${column} in (select jsonb_array_elements_text(${JSON.stringify(table.classes)}::jsonb))`;
+}
+
+/** `caller_idSTARTSWITHab` searches the caller's display value (its name), as the platform's filters do. */
+function withDisplayField(dictionary: Dictionary, steps: Step[], condition: Condition): Step[] {
+  const last = steps.at(-1)!.column;
+  if (last.type !== 'reference' || !TEXT_MATCHES.has(condition.operator)) return steps;
+  const target = resolveTable(dictionary, last.reference!);
+  const display = target.columns.get(target.displayField);
+  if (!display || display.type === 'reference' || display.name === 'sys_id') return steps;
+  return [...steps, { table: target, column: display }];
+}
+
+export type BuildOptions = { defaultRegion: string };
+
+function conditionAt(steps: Step[], depth: number, condition: Condition, options: BuildOptions): SQL {
+  const [step, ...rest] = steps;
+  const at = aliasAt(aliasOf(depth));
+  if (rest.length === 0)
+    return conditionSql(
+      { column: step!.column, at },
+      condition.operator,
+      condition.value,
+      options.defaultRegion,
+    );
+  // A hop is `reference in (select sys_id from <referenced> where …)`: no join, so no duplicate rows.
+  const target = rest[0]!.table;
+  const inner = aliasAt(aliasOf(depth + 1));
+  const nested = conditionAt(rest, depth + 1, condition, options);
+  return sql`(${at(step!.column.name)} in (select ${inner('sys_id')} from ${storageTable(target.storage)} as ${sql.identifier(aliasOf(depth + 1))} where ${classFilter(target, inner)} and ${nested}))`;
+}
+
+/** The sort key of a (possibly dot-walked) field: a hop is a scalar subquery on the referenced row. */
+function sortAt(steps: Step[], depth: number): SQL {
+  const [step, ...rest] = steps;
+  const at = aliasAt(aliasOf(depth));
+  if (rest.length === 0) return sortSql(step!.column, at);
+  const target = rest[0]!.table;
+  const inner = aliasAt(aliasOf(depth + 1));
+  return sql`(select ${sortAt(rest, depth + 1)} from ${storageTable(target.storage)} as ${sql.identifier(aliasOf(depth + 1))} where ${inner('sys_id')} = ${at(step!.column.name)})`;
+}
+
+function orderSql(dictionary: Dictionary, table: TableInfo, orderBy: readonly OrderBy[]): SQL {
+  const keys = orderBy.map((o) => {
+    const key = sortAt(resolveField(dictionary, table, o.field), 0);
+    return o.descending ? sql`${key} desc` : sql`${key} asc`;
+  });
+  keys.push(sql`${aliasAt(aliasOf(0))('sys_id')} asc`);
+  return sql.join(keys, sql`, `);
+}
+
+export function compileQuery(
+  dictionary: Dictionary,
+  tableName: string,
+  query: ParsedQuery,
+  options: BuildOptions,
+): CompiledQuery {
+  const table = resolveTable(dictionary, tableName);
+  const at = aliasAt(aliasOf(0));
+  const groups = query.groups.map((group) => {
+    const clauses = group.map((anyOf) => {
+      const alternatives = anyOf.map((condition) => {
+        const steps = withDisplayField(
+          dictionary,
+          resolveField(dictionary, table, condition.field),
+          condition,
+        );
+        return conditionAt(steps, 0, condition, options);
+      });
+      // An empty OR-list comes only from a hand-built AST; it constrains nothing, like an empty group.
+      return alternatives.length === 0 ? sql`true` : sql`(${sql.join(alternatives, sql` or `)})`;
+    });
+    return clauses.length === 0 ? sql`true` : sql`(${sql.join(clauses, sql` and `)})`;
+  });
+  const filter = groups.length === 0 ? sql`true` : sql`(${sql.join(groups, sql` or `)})`;
+  return {
+    table,
+    from: sql`${storageTable(table.storage)} as ${sql.identifier(aliasOf(0))}`,
+    at,
+    where: sql`${classFilter(table, at)} and ${filter}`,
+    orderBy: orderSql(dictionary, table, query.orderBy),
+  };
+}

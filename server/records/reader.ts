@@ -1,0 +1,116 @@
+/**
+ * The RecordReader of types.ts over the business tables: what the sandbox host and the popped
+ * screens read through. The dictionary is a getter, read on every call, because admins change it
+ * at run time and the next query must see the change.
+ *
+ * A row holds the columns of the table queried (system, inherited and own): a query on task gives
+ * task's columns for every row, incidents included, and a child's own columns are read by querying
+ * the child. Values are shaped in SQL (column-sql.ts), so both drivers return the same JSON.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import type { Database } from '../db/database.ts';
+import type { ColumnInfo, Dictionary, TableInfo } from '../dictionary/model.ts';
+import { valueSql } from './column-sql.ts';
+import { type ParsedQuery, parseEncodedQuery } from './encoded-query.ts';
+import { type BuildOptions, compileQuery } from './query-builder.ts';
+import {
+  type FieldValue,
+  RecordError,
+  type RecordReader,
+  type RecordRow,
+  type TableDescription,
+} from './types.ts';
+
+export type RecordReaderDeps = {
+  database: Pick<Database, 'rows'>;
+  dictionary: () => Dictionary;
+  defaultRegion: string;
+};
+
+/** A query as text (parsed here) or already parsed (the sandbox builds conditions one by one). */
+export type SelectSpec = { table: string; query: string | ParsedQuery; limit: number; offset?: number };
+export type SelectStatement = { table: TableInfo; columns: ColumnInfo[]; statement: SQL };
+
+const parsed = (query: string | ParsedQuery) =>
+  typeof query === 'string' ? parseEncodedQuery(query) : query;
+
+function checkPage(name: 'limit' | 'offset', value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RecordError(`${name} must be a whole number, 0 or more`);
+  return value;
+}
+
+/** The full SELECT of a page of rows: each column shaped as a RecordRow value, ordered, limited. */
+export function buildSelect(
+  dictionary: Dictionary,
+  spec: SelectSpec,
+  options: BuildOptions,
+): SelectStatement {
+  const limit = checkPage('limit', spec.limit);
+  const offset = checkPage('offset', spec.offset ?? 0);
+  const compiled = compileQuery(dictionary, spec.table, parsed(spec.query), options);
+  const columns = [...compiled.table.columns.values()];
+  const list = sql.join(
+    columns.map((column) => sql`${valueSql(column, compiled.at)} as ${sql.identifier(column.name)}`),
+    sql`, `,
+  );
+  return {
+    table: compiled.table,
+    columns,
+    statement: sql`select ${list} from ${compiled.from} where ${compiled.where} order by ${compiled.orderBy} limit ${limit} offset ${offset}`,
+  };
+}
+
+export function buildCount(
+  dictionary: Dictionary,
+  spec: Omit<SelectSpec, 'limit' | 'offset'>,
+  options: BuildOptions,
+): SQL {
+  const compiled = compileQuery(dictionary, spec.table, parsed(spec.query), options);
+  return sql`select count(*)::int as n from ${compiled.from} where ${compiled.where}`;
+}
+
+/** Only the table's columns, each present (null when empty): what crosses into a sandbox is exactly this. */
+export function toRecordRow(columns: readonly ColumnInfo[], raw: Record<string, unknown>): RecordRow {
+  const row: RecordRow = {};
+  for (const column of columns) {
+    const value = raw[column.name];
+    row[column.name] = value === undefined || value === null ? null : (value as FieldValue);
+  }
+  return row;
+}
+
+export function describeTable(table: TableInfo): TableDescription {
+  return {
+    name: table.name,
+    label: table.label,
+    ...(table.extends ? { extends: table.extends } : {}),
+    displayField: table.displayField,
+    columns: [...table.columns.values()].map((c) => ({
+      name: c.name,
+      type: c.type,
+      label: c.label,
+      ...(c.reference ? { reference: c.reference } : {}),
+      ...(c.choices ? { choices: c.choices.map((choice) => ({ ...choice })) } : {}),
+    })),
+  };
+}
+
+export function createRecordReader(deps: RecordReaderDeps): RecordReader {
+  const options = { defaultRegion: deps.defaultRegion };
+  return {
+    describe(table) {
+      const info = deps.dictionary().get(table);
+      return info ? describeTable(info) : undefined;
+    },
+    async select(request) {
+      const { columns, statement } = buildSelect(deps.dictionary(), request, options);
+      const rows = await deps.database.rows(statement);
+      return rows.map((raw) => toRecordRow(columns, raw));
+    },
+    async count(request) {
+      const rows = await deps.database.rows<{ n: number }>(buildCount(deps.dictionary(), request, options));
+      return rows[0]?.n ?? 0;
+    },
+  };
+}
