@@ -1,0 +1,91 @@
+/**
+ * The call log (SPEC §5): every call with its rule, version, parameters, outcome, answer, time,
+ * reads and writes. Phone numbers never reach it in full: every form of the call's phones (as given,
+ * digits only, E.164) is masked to its last four digits wherever it appears in the trace.
+ */
+import { and, desc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { callLog } from '../db/schema.ts';
+import { maskPhone, toE164 } from '../records/phone.ts';
+
+export type CallRecord = typeof callLog.$inferInsert;
+export type CallOutcome = 'answer' | 'no_answer' | 'error' | 'repeat' | 'refused';
+
+function phoneForms(params: Record<string, string>, region: string): string[] {
+  const forms = new Set<string>();
+  for (const [name, value] of Object.entries(params)) {
+    if (!name.includes('phone') || !/\d{5}/.test(value.replace(/\D/g, ''))) continue;
+    forms.add(value);
+    forms.add(value.trim());
+    forms.add(value.replace(/\D/g, ''));
+    const e164 = toE164(value, region);
+    if (e164) {
+      forms.add(e164);
+      forms.add(e164.slice(1));
+      forms.add(encodeURIComponent(e164));
+    }
+    forms.add(encodeURIComponent(value));
+  }
+  // Longest first, so "+14155550142" is masked before its own "14155550142".
+  return [...forms].filter((f) => f.replace(/\D/g, '').length >= 5).sort((a, b) => b.length - a.length);
+}
+
+/** Returns a function that masks the call's phones in any JSON-able value. */
+export function phoneMasker(params: Record<string, string>, region: string) {
+  const forms = phoneForms(params, region);
+  const maskText = (text: string) => forms.reduce((out, form) => out.split(form).join(maskPhone(form)), text);
+  const mask = <T>(value: T): T => {
+    if (forms.length === 0) return value;
+    if (typeof value === 'string') return maskText(value) as T;
+    if (Array.isArray(value)) return value.map(mask) as T;
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v)])) as T;
+    }
+    return value;
+  };
+  return mask;
+}
+
+export async function writeCall(db: Db, record: CallRecord): Promise<string> {
+  const [row] = await db.insert(callLog).values(record).returning({ id: callLog.id });
+  return row!.id;
+}
+
+/** The answer of the same telephony call within the last minute, if it was answered. */
+export async function recentAnswer(db: Db, callId: string, withinMs = 60_000): Promise<{ answer: string; rule: string } | null> {
+  const [row] = await db
+    .select({ answer: callLog.answer, rule: callLog.rule })
+    .from(callLog)
+    .where(
+      and(
+        eq(callLog.callId, callId),
+        gte(callLog.at, new Date(Date.now() - withinMs)),
+        sql`${callLog.outcome} in ('answer', 'repeat')`,
+      ),
+    )
+    .orderBy(desc(callLog.at))
+    .limit(1);
+  return row?.answer ? { answer: row.answer, rule: row.rule } : null;
+}
+
+export type CallFilter = { rule?: string; outcome?: string; from?: Date; to?: Date; callId?: string; limit: number; offset: number };
+
+export async function listCalls(db: Db, filter: CallFilter) {
+  const conditions: SQL[] = [];
+  if (filter.rule) conditions.push(eq(callLog.rule, filter.rule));
+  if (filter.outcome) conditions.push(eq(callLog.outcome, filter.outcome));
+  if (filter.callId) conditions.push(eq(callLog.callId, filter.callId));
+  if (filter.from) conditions.push(gte(callLog.at, filter.from));
+  if (filter.to) conditions.push(lte(callLog.at, filter.to));
+  const where = conditions.length ? and(...conditions) : undefined;
+  const [rows, [total]] = await Promise.all([
+    db.select().from(callLog).where(where).orderBy(desc(callLog.at)).limit(filter.limit).offset(filter.offset),
+    db.select({ n: sql<number>`count(*)::int` }).from(callLog).where(where),
+  ]);
+  return { calls: rows.map((r) => ({ ...r, at: r.at.toISOString() })), total: total?.n ?? 0 };
+}
+
+export async function getCall(db: Db, id: string) {
+  const [row] = await db.select().from(callLog).where(eq(callLog.id, id)).limit(1);
+  return row ? { ...row, at: row.at.toISOString() } : null;
+}

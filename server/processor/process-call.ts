@@ -1,0 +1,192 @@
+/**
+ * One call to /cti.do, from its raw query string to what the telephony client gets: which rule,
+ * its parameters and pre-fill, a repeat of the same call, the run, the answer's check, the call log.
+ * HTTP lives in routes.ts; this file decides.
+ */
+import type { Actor } from '../accounts/accounts.ts';
+import type { Database } from '../db/database.ts';
+import type { DictionaryStore } from '../dictionary/store.ts';
+import type { RuleService } from '../rules/service.ts';
+import type { SandboxError } from '../sandbox/errors.ts';
+import type { RunResult, SandboxHost } from '../sandbox/types.ts';
+import { checkAnswer } from './answer-check.ts';
+import { phoneMasker, recentAnswer, writeCall } from './call-log.ts';
+import { readCallParams } from './params.ts';
+import { buildPrefill } from './prefill.ts';
+
+export const DEFAULT_RULE = 'CTIProcessing';
+export const STANDARD_PARAMS = [
+  'sysparm_caller_name',
+  'sysparm_caller_phone',
+  'sysparm_caller_email',
+  'sysparm_caller_id',
+  'sysparm_query',
+  'sysparm_call_id',
+  'sysparm_task_id',
+  'sysparm_view',
+  'sysparm_cti_rule',
+] as const;
+
+export type CallOutcome =
+  | { kind: 'answer'; location: string; rule: string; outcome: 'answer' | 'repeat'; durationMs: number; callId: string }
+  | { kind: 'refused'; status: 400 | 403 | 404; code: string; message: string; prefillQuery: string | null; view: string | null }
+  | {
+      kind: 'failed';
+      status: 502 | 503;
+      rule: string;
+      error: { code: string; message: string };
+      durationMs: number;
+      callId: string;
+      prefillQuery: string | null;
+      view: string | null;
+    };
+
+export type ProcessorDeps = {
+  database: Database;
+  dictionary: DictionaryStore;
+  rules: Pick<RuleService, 'find'>;
+  sandbox: Pick<SandboxHost, 'run'>;
+  config: { defaultRegion: string; answerOrigins: readonly string[] };
+};
+
+export function createProcessor(deps: ProcessorDeps) {
+  /** Softphones fire twice at once: a call id being answered right now is awaited, not run again. */
+  const inFlight = new Map<string, Promise<CallOutcome>>();
+
+  async function processCall(rawQuery: string, actor: Actor): Promise<CallOutcome> {
+    const started = performance.now();
+    const read = readCallParams(rawQuery);
+    if ('problem' in read) {
+      return { kind: 'refused', status: 400, code: 'BAD_REQUEST', message: read.problem, prefillQuery: null, view: null };
+    }
+    const { params, notes } = read;
+    const incident = deps.dictionary.current().get('incident');
+    const prefill = incident ? buildPrefill(params, incident, STANDARD_PARAMS) : { query: null, notes: [] };
+    notes.push(...prefill.notes);
+    const view = params.sysparm_view ?? null;
+    const ruleName = params.sysparm_cti_rule?.trim() || DEFAULT_RULE;
+
+    const rule = await deps.rules.find(ruleName);
+    if (!rule || !rule.active) {
+      const message = rule ? `the CTI rule ${ruleName} is inactive` : `there is no CTI rule named ${ruleName}`;
+      return { kind: 'refused', status: 404, code: 'NOT_FOUND', message, prefillQuery: prefill.query, view };
+    }
+    if (!rule.clientCallable) {
+      return {
+        kind: 'refused',
+        status: 403,
+        code: 'FORBIDDEN',
+        message: `the CTI rule ${ruleName} is not client-callable: it can only be called from another rule`,
+        prefillQuery: prefill.query,
+        view,
+      };
+    }
+
+    const mask = phoneMasker(params, deps.config.defaultRegion);
+    const callKey = params.sysparm_call_id ? `${actor.username}\u0000${params.sysparm_call_id}` : null;
+    if (callKey) {
+      const pending = inFlight.get(callKey);
+      if (pending) return repeatOf(await pending, started, mask, params, actor);
+      const earlier = await recentAnswer(deps.database.db, params.sysparm_call_id!);
+      if (earlier) {
+        const durationMs = Math.round(performance.now() - started);
+        const callId = await writeCall(deps.database.db, {
+          callId: params.sysparm_call_id!,
+          rule: earlier.rule,
+          ruleVersion: null,
+          params: mask(params),
+          outcome: 'repeat',
+          answer: mask(earlier.answer),
+          durationMs,
+          actor: actor.username,
+          logs: [{ level: 'info', message: 'processor: a repeat of a call answered within the last minute; the rule did not run' }],
+        });
+        return { kind: 'answer', location: earlier.answer, rule: earlier.rule, outcome: 'repeat', durationMs, callId };
+      }
+    }
+
+    const run = (async (): Promise<CallOutcome> => {
+      const ruleParams: Record<string, string> = { ...params };
+      if (prefill.query) ruleParams.sysparm_query = prefill.query;
+      else delete ruleParams.sysparm_query;
+      const result = await deps.sandbox.run(
+        { name: rule.name, version: rule.version, script: rule.script, clientCallable: true },
+        ruleParams,
+        params.sysparm_call_id ? { callId: params.sysparm_call_id } : {},
+      );
+      const verdict = judge(result, deps.config.answerOrigins);
+      const durationMs = Math.round(performance.now() - started);
+      const callId = await writeCall(deps.database.db, {
+        callId: params.sysparm_call_id ?? null,
+        rule: rule.name,
+        ruleVersion: rule.version,
+        params: mask(params),
+        outcome: verdict.ok ? 'answer' : result.outcome === 'answer' ? 'error' : result.outcome,
+        answer: result.answer === null ? null : mask(result.answer),
+        error: verdict.ok ? null : verdict.error,
+        durationMs,
+        logs: mask([...notes.map((message) => ({ level: 'info', message: `processor: ${message}` })), ...result.logs]),
+        reads: mask(result.reads),
+        writes: mask(result.writes),
+        actor: actor.username,
+      });
+      if (verdict.ok) return { kind: 'answer', location: verdict.location, rule: rule.name, outcome: 'answer', durationMs, callId };
+      const busy = verdict.error.code === 'SANDBOX_BUSY' || verdict.error.code === 'SANDBOX_CLOSED';
+      return {
+        kind: 'failed',
+        status: busy ? 503 : 502,
+        rule: rule.name,
+        error: verdict.error,
+        durationMs,
+        callId,
+        prefillQuery: prefill.query,
+        view,
+      };
+    })();
+    if (!callKey) return run;
+    inFlight.set(callKey, run);
+    try {
+      return await run;
+    } finally {
+      inFlight.delete(callKey);
+    }
+  }
+
+  async function repeatOf(
+    first: CallOutcome,
+    started: number,
+    mask: <T>(value: T) => T,
+    params: Record<string, string>,
+    actor: Actor,
+  ): Promise<CallOutcome> {
+    if (first.kind !== 'answer') return first;
+    const durationMs = Math.round(performance.now() - started);
+    const callId = await writeCall(deps.database.db, {
+      callId: params.sysparm_call_id ?? null,
+      rule: first.rule,
+      params: mask(params),
+      outcome: 'repeat',
+      answer: mask(first.location),
+      durationMs,
+      actor: actor.username,
+      logs: [{ level: 'info', message: 'processor: a repeat of a call being answered; the rule did not run' }],
+    });
+    return { ...first, outcome: 'repeat', durationMs, callId };
+  }
+
+  return { processCall };
+}
+
+type Verdict = { ok: true; location: string } | { ok: false; error: SandboxError | { code: string; message: string } };
+
+function judge(result: RunResult, origins: readonly string[]): Verdict {
+  if (result.outcome === 'error') return { ok: false, error: result.error ?? { code: 'RULE_ERROR', message: 'the rule failed' } };
+  if (result.outcome === 'no_answer' || result.answer === null) {
+    return { ok: false, error: result.error ?? { code: 'NO_ANSWER', message: 'the rule set no answer' } };
+  }
+  const checked = checkAnswer(result.answer, origins);
+  if (!checked.ok) return { ok: false, error: { code: 'BAD_ANSWER', message: checked.message } };
+  return { ok: true, location: checked.location };
+}
+
+export type Processor = ReturnType<typeof createProcessor>;
