@@ -11,7 +11,8 @@ export function checkAnswer(answer: string, allowedOrigins: readonly string[]): 
   const text = answer.trim();
   // Browsers drop tabs and newlines inside URLs ("java\nscript:"), and treat "\" like "/": refuse them outright.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is refused here
-  if (/[\u0000-\u001f\u007f\\]/.test(text)) return { ok: false, message: 'the answer holds control characters or a backslash' };
+  if (/[\u0000-\u001f\u007f\\]/.test(text))
+    return { ok: false, message: 'the answer holds control characters or a backslash' };
   if (text === '') return { ok: false, message: 'the answer is empty' };
   if (SCHEME.test(text)) {
     let url: URL;
@@ -23,12 +24,17 @@ export function checkAnswer(answer: string, allowedOrigins: readonly string[]): 
     if ((url.protocol === 'https:' || url.protocol === 'http:') && allowedOrigins.includes(url.origin)) {
       return { ok: true, location: text };
     }
-    return { ok: false, message: `the answer points to ${url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol}, which is not this site or an allowed origin` };
+    return {
+      ok: false,
+      message: `the answer points to ${url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : url.protocol}, which is not this site or an allowed origin`,
+    };
   }
-  if (text.startsWith('//')) return { ok: false, message: 'the answer is a protocol-relative URL to another site' };
+  if (text.startsWith('//'))
+    return { ok: false, message: 'the answer is a protocol-relative URL to another site' };
   const location = text.startsWith('/') ? text : `/${text}`;
   // Belt and braces: resolved against a placeholder origin, a same-site path stays on it.
   const resolved = new URL(location, 'http://ctihost.invalid');
-  if (resolved.origin !== 'http://ctihost.invalid') return { ok: false, message: 'the answer leaves this site' };
+  if (resolved.origin !== 'http://ctihost.invalid')
+    return { ok: false, message: 'the answer leaves this site' };
   return { ok: true, location };
 }

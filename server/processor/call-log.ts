@@ -52,7 +52,11 @@ export async function writeCall(db: Db, record: CallRecord): Promise<string> {
 }
 
 /** The answer of the same telephony call within the last minute, if it was answered. */
-export async function recentAnswer(db: Db, callId: string, withinMs = 60_000): Promise<{ answer: string; rule: string } | null> {
+export async function recentAnswer(
+  db: Db,
+  callId: string,
+  withinMs = 60_000,
+): Promise<{ answer: string; rule: string } | null> {
   const [row] = await db
     .select({ answer: callLog.answer, rule: callLog.rule })
     .from(callLog)
@@ -68,7 +72,15 @@ export async function recentAnswer(db: Db, callId: string, withinMs = 60_000): P
   return row?.answer ? { answer: row.answer, rule: row.rule } : null;
 }
 
-export type CallFilter = { rule?: string; outcome?: string; from?: Date; to?: Date; callId?: string; limit: number; offset: number };
+export type CallFilter = {
+  rule?: string;
+  outcome?: string;
+  from?: Date;
+  to?: Date;
+  callId?: string;
+  limit: number;
+  offset: number;
+};
 
 export async function listCalls(db: Db, filter: CallFilter) {
   const conditions: SQL[] = [];
@@ -79,7 +91,13 @@ export async function listCalls(db: Db, filter: CallFilter) {
   if (filter.to) conditions.push(lte(callLog.at, filter.to));
   const where = conditions.length ? and(...conditions) : undefined;
   const [rows, [total]] = await Promise.all([
-    db.select().from(callLog).where(where).orderBy(desc(callLog.at)).limit(filter.limit).offset(filter.offset),
+    db
+      .select()
+      .from(callLog)
+      .where(where)
+      .orderBy(desc(callLog.at))
+      .limit(filter.limit)
+      .offset(filter.offset),
     db.select({ n: sql<number>`count(*)::int` }).from(callLog).where(where),
   ]);
   return { calls: rows.map((r) => ({ ...r, at: r.at.toISOString() })), total: total?.n ?? 0 };

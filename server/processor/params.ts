@@ -25,7 +25,8 @@ export function readCallParams(rawQuery: string): CallParams | ParamProblem {
   let count = 0;
   for (const [rawName, rawValue] of search) {
     if (++count > PARAM_LIMITS.count) return { problem: `more than ${PARAM_LIMITS.count} parameters` };
-    if (rawName.length > PARAM_LIMITS.nameLength) return { problem: `a parameter name is longer than ${PARAM_LIMITS.nameLength} characters` };
+    if (rawName.length > PARAM_LIMITS.nameLength)
+      return { problem: `a parameter name is longer than ${PARAM_LIMITS.nameLength} characters` };
     if (rawValue.length > PARAM_LIMITS.valueLength) {
       return { problem: `${rawName.toLowerCase()} is longer than ${PARAM_LIMITS.valueLength} characters` };
     }

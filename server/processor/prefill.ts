@@ -10,16 +10,26 @@ import { type Condition, encodeCondition, parseEncodedQuery } from '../records/e
 export type Prefill = { query: string | null; notes: string[] };
 
 /** Check one field=value pair; the value as it will be written into the encoded query, or a note. */
-function checkField(table: TableInfo, field: string, value: string, source: string): { value: string } | { note: string } {
+function checkField(
+  table: TableInfo,
+  field: string,
+  value: string,
+  source: string,
+): { value: string } | { note: string } {
   const column = table.columns.get(field);
-  if (!column || column.system) return { note: `${source}: ${table.name} has no field ${field}; left out of the pre-fill` };
+  if (!column || column.system)
+    return { note: `${source}: ${table.name} has no field ${field}; left out of the pre-fill` };
   const coerced = coerceValue(column, value);
   if (!coerced.ok) return { note: `${source}: ${coerced.message}; left out of the pre-fill` };
   if (coerced.value === null || Array.isArray(coerced.value)) return { value };
   return { value: String(coerced.value) };
 }
 
-export function buildPrefill(params: Record<string, string>, table: TableInfo, standardParams: readonly string[]): Prefill {
+export function buildPrefill(
+  params: Record<string, string>,
+  table: TableInfo,
+  standardParams: readonly string[],
+): Prefill {
   const notes: string[] = [];
   const fields = new Map<string, string>();
   const query = params.sysparm_query;
@@ -27,11 +37,14 @@ export function buildPrefill(params: Record<string, string>, table: TableInfo, s
     let conditions: Condition[] = [];
     try {
       const parsed = parseEncodedQuery(query);
-      if (parsed.groups.length > 1) notes.push('sysparm_query: ^NQ has no meaning for a pre-fill; only the first query was used');
+      if (parsed.groups.length > 1)
+        notes.push('sysparm_query: ^NQ has no meaning for a pre-fill; only the first query was used');
       for (const clause of parsed.groups[0] ?? []) {
         const [first, ...others] = clause;
         if (!first || others.length > 0 || first.operator !== '=' || first.field.includes('.')) {
-          notes.push(`sysparm_query: ${clause.map((c) => `${c.field}${c.operator}${c.value}`).join(' OR ')} is not a field=value pre-fill; left out`);
+          notes.push(
+            `sysparm_query: ${clause.map((c) => `${c.field}${c.operator}${c.value}`).join(' OR ')} is not a field=value pre-fill; left out`,
+          );
           continue;
         }
         conditions.push(first);
@@ -51,7 +64,9 @@ export function buildPrefill(params: Record<string, string>, table: TableInfo, s
     const field = name.slice('sysparm_'.length);
     // Parameters that are not fields of the table stay plain globals for custom rules; only fields pre-fill.
     if (!table.columns.has(field)) {
-      notes.push(`${name}: ${table.name} has no field ${field}; passed to the rule, left out of the pre-fill`);
+      notes.push(
+        `${name}: ${table.name} has no field ${field}; passed to the rule, left out of the pre-fill`,
+      );
       continue;
     }
     const checked = checkField(table, field, value, name);

@@ -28,8 +28,22 @@ export const STANDARD_PARAMS = [
 ] as const;
 
 export type CallOutcome =
-  | { kind: 'answer'; location: string; rule: string; outcome: 'answer' | 'repeat'; durationMs: number; callId: string }
-  | { kind: 'refused'; status: 400 | 403 | 404; code: string; message: string; prefillQuery: string | null; view: string | null }
+  | {
+      kind: 'answer';
+      location: string;
+      rule: string;
+      outcome: 'answer' | 'repeat';
+      durationMs: number;
+      callId: string;
+    }
+  | {
+      kind: 'refused';
+      status: 400 | 403 | 404;
+      code: string;
+      message: string;
+      prefillQuery: string | null;
+      view: string | null;
+    }
   | {
       kind: 'failed';
       status: 502 | 503;
@@ -57,7 +71,14 @@ export function createProcessor(deps: ProcessorDeps) {
     const started = performance.now();
     const read = readCallParams(rawQuery);
     if ('problem' in read) {
-      return { kind: 'refused', status: 400, code: 'BAD_REQUEST', message: read.problem, prefillQuery: null, view: null };
+      return {
+        kind: 'refused',
+        status: 400,
+        code: 'BAD_REQUEST',
+        message: read.problem,
+        prefillQuery: null,
+        view: null,
+      };
     }
     const { params, notes } = read;
     const incident = deps.dictionary.current().get('incident');
@@ -68,7 +89,9 @@ export function createProcessor(deps: ProcessorDeps) {
 
     const rule = await deps.rules.find(ruleName);
     if (!rule || !rule.active) {
-      const message = rule ? `the CTI rule ${ruleName} is inactive` : `there is no CTI rule named ${ruleName}`;
+      const message = rule
+        ? `the CTI rule ${ruleName} is inactive`
+        : `there is no CTI rule named ${ruleName}`;
       return { kind: 'refused', status: 404, code: 'NOT_FOUND', message, prefillQuery: prefill.query, view };
     }
     if (!rule.clientCallable) {
@@ -99,9 +122,21 @@ export function createProcessor(deps: ProcessorDeps) {
           answer: mask(earlier.answer),
           durationMs,
           actor: actor.username,
-          logs: [{ level: 'info', message: 'processor: a repeat of a call answered within the last minute; the rule did not run' }],
+          logs: [
+            {
+              level: 'info',
+              message: 'processor: a repeat of a call answered within the last minute; the rule did not run',
+            },
+          ],
         });
-        return { kind: 'answer', location: earlier.answer, rule: earlier.rule, outcome: 'repeat', durationMs, callId };
+        return {
+          kind: 'answer',
+          location: earlier.answer,
+          rule: earlier.rule,
+          outcome: 'repeat',
+          durationMs,
+          callId,
+        };
       }
     }
 
@@ -125,12 +160,23 @@ export function createProcessor(deps: ProcessorDeps) {
         answer: result.answer === null ? null : mask(result.answer),
         error: verdict.ok ? null : verdict.error,
         durationMs,
-        logs: mask([...notes.map((message) => ({ level: 'info', message: `processor: ${message}` })), ...result.logs]),
+        logs: mask([
+          ...notes.map((message) => ({ level: 'info', message: `processor: ${message}` })),
+          ...result.logs,
+        ]),
         reads: mask(result.reads),
         writes: mask(result.writes),
         actor: actor.username,
       });
-      if (verdict.ok) return { kind: 'answer', location: verdict.location, rule: rule.name, outcome: 'answer', durationMs, callId };
+      if (verdict.ok)
+        return {
+          kind: 'answer',
+          location: verdict.location,
+          rule: rule.name,
+          outcome: 'answer',
+          durationMs,
+          callId,
+        };
       const busy = verdict.error.code === 'SANDBOX_BUSY' || verdict.error.code === 'SANDBOX_CLOSED';
       return {
         kind: 'failed',
@@ -169,7 +215,9 @@ export function createProcessor(deps: ProcessorDeps) {
       answer: mask(first.location),
       durationMs,
       actor: actor.username,
-      logs: [{ level: 'info', message: 'processor: a repeat of a call being answered; the rule did not run' }],
+      logs: [
+        { level: 'info', message: 'processor: a repeat of a call being answered; the rule did not run' },
+      ],
     });
     return { ...first, outcome: 'repeat', durationMs, callId };
   }
@@ -177,10 +225,13 @@ export function createProcessor(deps: ProcessorDeps) {
   return { processCall };
 }
 
-type Verdict = { ok: true; location: string } | { ok: false; error: SandboxError | { code: string; message: string } };
+type Verdict =
+  | { ok: true; location: string }
+  | { ok: false; error: SandboxError | { code: string; message: string } };
 
 function judge(result: RunResult, origins: readonly string[]): Verdict {
-  if (result.outcome === 'error') return { ok: false, error: result.error ?? { code: 'RULE_ERROR', message: 'the rule failed' } };
+  if (result.outcome === 'error')
+    return { ok: false, error: result.error ?? { code: 'RULE_ERROR', message: 'the rule failed' } };
   if (result.outcome === 'no_answer' || result.answer === null) {
     return { ok: false, error: result.error ?? { code: 'NO_ANSWER', message: 'the rule set no answer' } };
   }

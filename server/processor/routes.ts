@@ -8,19 +8,30 @@ import type { Processor } from './process-call.ts';
 
 export type FallbackRenderer = (
   reply: FastifyReply,
-  failure: { rule: string | null; error: { code: string; message: string }; prefillQuery: string | null; view: string | null; callId: string | null },
+  failure: {
+    rule: string | null;
+    error: { code: string; message: string };
+    prefillQuery: string | null;
+    view: string | null;
+    callId: string | null;
+  },
 ) => FastifyReply | Promise<FastifyReply>;
 
 const wantsJson = (request: FastifyRequest) => (request.headers.accept ?? '').includes('application/json');
 
-export function processorRoutes(app: FastifyInstance, deps: { processor: Processor; renderFallback: FallbackRenderer }): void {
+export function processorRoutes(
+  app: FastifyInstance,
+  deps: { processor: Processor; renderFallback: FallbackRenderer },
+): void {
   app.get('/cti.do', async (request, reply) => {
     const json = wantsJson(request);
     const actor = request.actor;
     if (!actor) {
       // A bad token is refused as such; a browser without a session logs in and comes back to this call.
       if (json || request.headers.authorization) {
-        return reply.status(401).send(errorBody('UNAUTHORIZED', 'send a valid Bearer token or log in as an agent'));
+        return reply
+          .status(401)
+          .send(errorBody('UNAUTHORIZED', 'send a valid Bearer token or log in as an agent'));
       }
       return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 302);
     }

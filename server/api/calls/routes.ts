@@ -37,9 +37,13 @@ export function callRoutes(app: FastifyInstance, services: Pick<Services, 'datab
     return { ...result, limit, offset };
   });
 
-  api.get('/api/calls/:id', { ...admin, schema: { params: z.object({ id: z.uuid({ message: 'expected a call id' }) }) } }, async (request) => {
-    const call = await getCall(services.database.db, request.params.id);
-    if (!call) throw new AppError('NOT_FOUND', `no call ${request.params.id}`);
-    return call;
-  });
+  api.get(
+    '/api/calls/:id',
+    { ...admin, schema: { params: z.object({ id: z.uuid({ message: 'expected a call id' }) }) } },
+    async (request) => {
+      const call = await getCall(services.database.db, request.params.id);
+      if (!call) throw new AppError('NOT_FOUND', `no call ${request.params.id}`);
+      return call;
+    },
+  );
 }
