@@ -88,7 +88,7 @@ export function createProcessor(deps: ProcessorDeps) {
     const ruleName = params.sysparm_cti_rule?.trim() || DEFAULT_RULE;
 
     const rule = await deps.rules.find(ruleName);
-    if (!rule || !rule.active) {
+    if (!rule?.active) {
       const message = rule
         ? `the CTI rule ${ruleName} is inactive`
         : `there is no CTI rule named ${ruleName}`;
