@@ -9,7 +9,7 @@ describe('call parameters, read the forgiving way', () => {
       params: { sysparm_caller_phone: '+14155550142' },
       notes: [],
     });
-    expect(readCallParams('sysparm_caller_phone=%2B14155550142').params).toEqual({
+    expect(readCallParams('sysparm_caller_phone=%2B14155550142')).toHaveProperty('params', {
       sysparm_caller_phone: '+14155550142',
     });
   });
