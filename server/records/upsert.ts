@@ -180,7 +180,11 @@ export async function nextNumber(db: Db, table: TableInfo): Promise<string> {
 
 type Assignment = { column: SQL; value: SQL; journal: boolean };
 
-function assignments(ctx: UpsertContext, table: TableInfo, values: Map<string, StoredValue>): Assignment[] {
+function assignments(
+  ctx: Pick<UpsertContext, 'defaultRegion'>,
+  table: TableInfo,
+  values: Map<string, StoredValue>,
+): Assignment[] {
   const list: Assignment[] = [];
   for (const [field, value] of values) {
     const column = table.columns.get(field) as ColumnInfo;
@@ -197,8 +201,8 @@ function assignments(ctx: UpsertContext, table: TableInfo, values: Map<string, S
   return list;
 }
 
-function insertStatement(
-  ctx: UpsertContext,
+export function insertStatement(
+  ctx: Pick<UpsertContext, 'defaultRegion'>,
   table: TableInfo,
   sysId: string | null,
   values: Map<string, StoredValue>,
@@ -217,8 +221,8 @@ function insertStatement(
   return sql`insert into ${storageTable(table.storage)} (${columns}) values (${bound}) returning sys_id::text as sys_id`;
 }
 
-function updateStatement(
-  ctx: UpsertContext,
+export function updateStatement(
+  ctx: Pick<UpsertContext, 'defaultRegion'>,
   table: TableInfo,
   sysId: string,
   values: Map<string, StoredValue>,
