@@ -1,0 +1,191 @@
+/**
+ * The sandbox host: a pool of isolates (SPEC §7, §12) that runs rules, one per isolate at a time, so
+ * one spinning rule never delays another. A run goes to an idle isolate, preferring one with a
+ * context ready, no maintenance in flight and the rule already compiled; when every isolate is busy
+ * it waits in a bounded queue.
+ */
+import { availableParallelism } from 'node:os';
+import { SANDBOX_ERROR, type SandboxError, sandboxError } from './errors.ts';
+import { defaultHandlers, type HostCallDeps, type HostHandlers, handleHostCall } from './host-calls.ts';
+import { IsolateSlot, type SlotCounters } from './isolate-slot.ts';
+import { RuleChecker } from './rule-checker.ts';
+import { createRunTrace } from './run-trace.ts';
+import { PRELUDE_SOURCE, STANDARD_PARAMS } from './runtime/index.ts';
+import { scriptKey } from './script-cache.ts';
+import type {
+  RuleSource,
+  RunOptions,
+  RunResult,
+  SandboxHost,
+  SandboxHostOptions,
+  SandboxRuntime,
+  SandboxStats,
+} from './types.ts';
+
+export type CreateSandboxHostOptions = SandboxHostOptions & {
+  /** Handlers replacing the defaults, e.g. `call` and `write` once the privileged service exists. */
+  handlers?: Partial<HostHandlers>;
+};
+
+type Waiter = { resolve(slot: IsolateSlot | null): void; timer: NodeJS.Timeout };
+
+const PARAM_NAME = /^sysparm_[A-Za-z0-9_]{1,64}$/;
+
+/** Only `sysparm_*` names with string values reach the isolate; the processor has bounded them. */
+function runtimeParams(params: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params))
+    if (PARAM_NAME.test(name) && typeof value === 'string') out[name] = value;
+  return out;
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
+
+export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHost {
+  const { limits, logger } = options;
+  const runtime: SandboxRuntime = options.runtime ?? {
+    prelude: PRELUDE_SOURCE,
+    standardParams: STANDARD_PARAMS,
+  };
+  const handlers: HostHandlers = { ...defaultHandlers, ...options.handlers };
+  const deps: HostCallDeps = { limits, reader: options.reader, logger };
+  const counters: SlotCounters = {
+    runs: 0,
+    compiles: 0,
+    compileHits: 0,
+    contextsCreated: 0,
+    recycles: { contexts: 0, heap: 0, memory: 0, cpu: 0, wall: 0, catastrophic: 0 },
+  };
+  const slots = Array.from(
+    { length: Math.max(1, options.isolates ?? Math.max(2, availableParallelism())) },
+    () =>
+      new IsolateSlot({
+        limits,
+        runtime,
+        logger,
+        counters,
+        contexts: options.contextsPerIsolate ?? 2,
+        recycleAfterContexts: options.recycleAfterContexts ?? 500,
+        recycleHeapRatio: options.recycleHeapRatio ?? 0.6,
+        onHostCall: (op, payload, trace) => handleHostCall(op, payload, trace, deps, handlers),
+      }),
+  );
+  const queue: Waiter[] = [];
+  const queueLimit = options.queueLimit ?? 100;
+  const checker = new RuleChecker();
+  let closed = false;
+
+  /** The best idle slot for this rule, claimed at once so no other run can take it. */
+  function claim(key: string): IsolateSlot | null {
+    let best: IsolateSlot | null = null;
+    let bestScore = -1;
+    for (const slot of slots) {
+      if (slot.busy) continue;
+      const score =
+        (slot.readyContexts > 0 ? 4 : 0) + (slot.maintaining ? 0 : 2) + (slot.hasCompiled(key) ? 1 : 0);
+      if (score > bestScore) [best, bestScore] = [slot, score];
+    }
+    if (best) best.busy = true;
+    return best;
+  }
+
+  function waitForSlot(): Promise<IsolateSlot | null> {
+    if (queue.length >= queueLimit) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        resolve,
+        // Waiting longer than a rule may run means the pool is saturated: say so rather than pile up.
+        timer: setTimeout(() => {
+          const at = queue.indexOf(waiter);
+          if (at >= 0) queue.splice(at, 1);
+          resolve(null);
+        }, limits.wallMs),
+      };
+      queue.push(waiter);
+    });
+  }
+
+  function releaseSlot(slot: IsolateSlot): void {
+    const next = queue.shift();
+    if (next && !closed) {
+      clearTimeout(next.timer);
+      next.resolve(slot); // stays busy: handed straight to the next run
+      return;
+    }
+    slot.busy = false;
+    slot.maintain();
+  }
+
+  function result(
+    trace: ReturnType<typeof createRunTrace>,
+    started: number,
+    end: { answer: string } | { error: SandboxError },
+  ): RunResult {
+    const base = {
+      logs: trace.logs,
+      reads: trace.reads,
+      writes: trace.writes,
+      durationMs: round(performance.now() - started),
+    };
+    if ('answer' in end) return { answer: end.answer, outcome: 'answer', ...base };
+    const outcome = end.error.code === SANDBOX_ERROR.NO_ANSWER ? 'no_answer' : 'error';
+    return { answer: null, outcome, error: end.error, ...base };
+  }
+
+  return {
+    async run(
+      rule: RuleSource,
+      params: Record<string, string>,
+      runOptions: RunOptions = {},
+    ): Promise<RunResult> {
+      const started = performance.now();
+      const trace = createRunTrace(rule.name, runOptions.callId);
+      if (closed)
+        return result(trace, started, { error: sandboxError('SANDBOX_CLOSED', 'the sandbox is closed') });
+      const key = scriptKey(rule);
+      const slot = claim(key) ?? (await waitForSlot());
+      if (!slot) {
+        const error = closed
+          ? sandboxError('SANDBOX_CLOSED', 'the sandbox is closed')
+          : sandboxError('SANDBOX_BUSY', 'every sandbox isolate is busy; try again shortly');
+        return result(trace, started, { error });
+      }
+      counters.runs += 1;
+      const config = JSON.stringify({
+        ruleName: rule.name,
+        clientCallable: rule.clientCallable,
+        params: runtimeParams(params),
+        now: (runOptions.now ?? new Date()).toISOString(),
+        standardParams: runtime.standardParams,
+      });
+      try {
+        return result(trace, started, await slot.run(rule, key, config, trace));
+      } finally {
+        releaseSlot(slot);
+      }
+    },
+
+    compile: (script, name) => checker.check(script, name),
+
+    stats(): SandboxStats {
+      return {
+        isolates: slots.length,
+        busy: slots.filter((slot) => slot.busy).length,
+        queued: queue.length,
+        readyContexts: slots.reduce((sum, slot) => sum + slot.readyContexts, 0),
+        ...counters,
+        recycles: { ...counters.recycles },
+      };
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      for (const waiter of queue.splice(0)) {
+        clearTimeout(waiter.timer);
+        waiter.resolve(null);
+      }
+      for (const slot of slots) slot.close();
+      checker.close();
+    },
+  };
+}

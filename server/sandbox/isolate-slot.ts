@@ -1,0 +1,280 @@
+/**
+ * One isolate of the pool and everything that lives in it: the compiled runtime, the compiled rule
+ * scripts, a few contexts prepared ahead. It runs one rule at a time. Between runs it maintains
+ * itself one short step at a time (check the heap, prepare a context, or replace the isolate), so a
+ * run that arrives waits for at most one step. An isolate that hit a limit it cannot recover from
+ * (memory, CPU, a catastrophic error) is disposed and never used again: the slot starts a new one.
+ */
+import ivm from 'isolated-vm';
+import type { SandboxLimits } from '../config/env.ts';
+import { maxFinishLength, readAnswer } from './answer.ts';
+import { CONTROL_BEGIN, CONTROL_FINISH } from './bootstrap.ts';
+import { sandboxError } from './errors.ts';
+import { watchLimits } from './limit-watch.ts';
+import {
+  type BaseScripts,
+  compileBase,
+  type HostCallHandler,
+  type PreparedContext,
+  prepareContext,
+} from './prepared-context.ts';
+import { type RunEnd, runFailure, timeoutError } from './run-failure.ts';
+import { type RunTrace, recordBreach } from './run-trace.ts';
+import { ScriptCache } from './script-cache.ts';
+import type { RecycleReason, RuleSource, SandboxLogger, SandboxRuntime, SandboxStats } from './types.ts';
+
+export type SlotCounters = Omit<SandboxStats, 'isolates' | 'busy' | 'queued' | 'readyContexts'>;
+
+export type SlotOptions = {
+  limits: SandboxLimits;
+  runtime: SandboxRuntime;
+  onHostCall: HostCallHandler;
+  logger?: SandboxLogger | undefined;
+  contexts: number;
+  recycleAfterContexts: number;
+  recycleHeapRatio: number;
+  counters: SlotCounters;
+};
+
+/** isolated-vm can end very short timeouts in a catastrophic error (#301): never ask for less. */
+const MIN_TIMEOUT_MS = 20;
+const MAX_BACKOFF_MS = 30_000;
+
+export class IsolateSlot {
+  /** Claimed by the host for a run; set and cleared by the host only. */
+  busy = false;
+  readonly #options: SlotOptions;
+  #isolate!: ivm.Isolate;
+  #base!: Promise<BaseScripts>;
+  #cache!: ScriptCache;
+  #ready: PreparedContext[] = [];
+  #contexts = 0;
+  #heapCheckDue = false;
+  #retire: RecycleReason | null = null;
+  #step: Promise<void> | null = null;
+  #failures = 0;
+  #closed = false;
+
+  constructor(options: SlotOptions) {
+    this.#options = options;
+    this.#start();
+    this.maintain();
+  }
+
+  get readyContexts(): number {
+    return this.#ready.length;
+  }
+
+  /** A maintenance step is in flight: a run given this slot now would wait for it. */
+  get maintaining(): boolean {
+    return this.#step !== null;
+  }
+
+  hasCompiled(key: string): boolean {
+    return this.#cache.has(key);
+  }
+
+  async run(rule: RuleSource, key: string, config: string, trace: RunTrace): Promise<RunEnd> {
+    const started = performance.now();
+    try {
+      if (this.#step) await this.#step;
+      // Handed over straight from a run that killed the isolate: no maintenance step ran in between.
+      if (this.#isolate.isDisposed) this.#retire ??= 'catastrophic';
+      if (this.#retire && !this.#closed) await this.#renew(this.#retire);
+      if (this.#closed) return { error: sandboxError('SANDBOX_CLOSED', 'the sandbox is closed') };
+      const compiled = await this.#cache.get(rule, key);
+      if ('error' in compiled) return compiled;
+      const prepared = this.#ready.shift() ?? (await this.#prepare());
+      try {
+        return await this.#execute(prepared, compiled.script, rule, config, trace, started);
+      } finally {
+        prepared.release();
+      }
+    } catch (error) {
+      return this.#end(error, rule, trace, started, 'setup');
+    } finally {
+      trace.ended = true;
+      this.#heapCheckDue = true;
+    }
+  }
+
+  async #execute(
+    prepared: PreparedContext,
+    script: ivm.Script,
+    rule: RuleSource,
+    config: string,
+    trace: RunTrace,
+    started: number,
+  ): Promise<RunEnd> {
+    const { limits } = this.#options;
+    const isolate = this.#isolate;
+    prepared.binding.trace = trace;
+    const cpuStart = isolate.cpuTime;
+    const watch = watchLimits({
+      cpuMs: limits.cpuMs,
+      wallMs: limits.wallMs,
+      cpuUsed: () => (isolate.isDisposed ? null : Number(isolate.cpuTime - cpuStart) / 1e6),
+      onBreach: (limit) => {
+        recordBreach(trace, timeoutError(rule.name, limit, limits));
+        this.#kill(limit);
+      },
+    });
+    try {
+      // Issued together: the isolate runs them in order while the host waits for one hop.
+      const [began, ran] = await Promise.allSettled([
+        prepared.control.apply(undefined, [CONTROL_BEGIN, config, maxFinishLength(limits.maxAnswer)], {
+          timeout: limits.wallMs,
+        }),
+        script.run(prepared.context, { timeout: limits.wallMs }),
+      ]);
+      if (began.status === 'rejected') return this.#end(began.reason, rule, trace, started, 'begin');
+      if (ran.status === 'rejected') return this.#end(ran.reason, rule, trace, started, 'rule');
+      if (trace.breach) return { error: trace.breach };
+      const left = limits.wallMs - (performance.now() - started);
+      let finished: unknown;
+      try {
+        finished = await prepared.control.apply(undefined, [CONTROL_FINISH], {
+          timeout: Math.max(MIN_TIMEOUT_MS, Math.ceil(left)),
+        });
+      } catch (error) {
+        return this.#end(error, rule, trace, started, 'rule');
+      }
+      if (trace.breach) return { error: trace.breach };
+      return readAnswer(rule.name, finished, limits.maxAnswer);
+    } finally {
+      watch.stop();
+      prepared.binding.trace = null;
+    }
+  }
+
+  #end(
+    error: unknown,
+    rule: RuleSource,
+    trace: RunTrace,
+    started: number,
+    phase: 'setup' | 'begin' | 'rule',
+  ): RunEnd {
+    const end = runFailure(error, {
+      rule: rule.name,
+      trace,
+      limits: this.#options.limits,
+      elapsedMs: performance.now() - started,
+      disposed: this.#isolate.isDisposed,
+      closed: this.#closed,
+      catastrophic: this.#retire === 'catastrophic',
+      phase,
+    });
+    if (this.#isolate.isDisposed)
+      this.#retire ??= end.error.code === 'RULE_MEMORY' ? 'memory' : 'catastrophic';
+    if (end.error.code === 'RULE_ERROR' && phase !== 'rule')
+      this.#options.logger?.error({ err: error, rule: rule.name, phase }, 'sandbox failed to run a rule');
+    return end;
+  }
+
+  /** Runs the next maintenance step unless a run holds the slot; one step at a time. */
+  maintain(): void {
+    if (this.#step || this.busy || this.#closed) return;
+    const step = this.#nextStep();
+    if (!step) return;
+    this.#step = step
+      .catch((error: unknown) => this.#stepFailed(error))
+      .finally(() => {
+        this.#step = null;
+        this.maintain();
+      });
+  }
+
+  #nextStep(): Promise<void> | null {
+    if (this.#isolate.isDisposed) this.#retire ??= 'catastrophic';
+    if (!this.#retire && this.#contexts >= this.#options.recycleAfterContexts) this.#retire = 'contexts';
+    if (this.#retire) return this.#renew(this.#retire);
+    if (this.#heapCheckDue) return this.#checkHeap();
+    if (this.#ready.length < this.#options.contexts)
+      return this.#prepare().then((prepared) => {
+        this.#ready.push(prepared);
+        this.#failures = 0;
+      });
+    return null;
+  }
+
+  async #checkHeap(): Promise<void> {
+    this.#heapCheckDue = false;
+    const heap = await this.#isolate.getHeapStatistics();
+    const used = heap.used_heap_size + heap.externally_allocated_size;
+    if (used > this.#options.recycleHeapRatio * this.#options.limits.memoryMb * 1024 * 1024)
+      this.#retire ??= 'heap';
+  }
+
+  async #renew(reason: RecycleReason): Promise<void> {
+    this.#options.counters.recycles[reason] += 1;
+    this.#dispose();
+    this.#start();
+    await this.#base;
+  }
+
+  /** A prelude that does not start would fail every run: log it and try again later, less and less often. */
+  async #stepFailed(error: unknown): Promise<void> {
+    if (this.#closed) return;
+    this.#failures += 1;
+    this.#options.logger?.error(
+      { err: error, failures: this.#failures },
+      'sandbox could not prepare a context',
+    );
+    const wait = Math.min(MAX_BACKOFF_MS, 50 * 2 ** this.#failures);
+    await new Promise((resolve) => setTimeout(resolve, wait).unref());
+  }
+
+  async #prepare(): Promise<PreparedContext> {
+    const isolate = this.#isolate;
+    const prepared = await prepareContext(isolate, await this.#base, this.#options.onHostCall);
+    this.#contexts += 1;
+    this.#options.counters.contextsCreated += 1;
+    if (isolate !== this.#isolate || this.#closed) {
+      prepared.release();
+      throw new Error('the isolate was replaced while a context was being prepared');
+    }
+    return prepared;
+  }
+
+  #start(): void {
+    const isolate = new ivm.Isolate({
+      memoryLimit: this.#options.limits.memoryMb,
+      onCatastrophicError: (message) => {
+        this.#options.logger?.error({ message }, 'sandbox isolate hit a catastrophic error; it is disposed');
+        if (isolate !== this.#isolate) return;
+        this.#retire = 'catastrophic';
+        setImmediate(() => this.#kill('catastrophic'));
+      },
+    });
+    this.#isolate = isolate;
+    this.#cache = new ScriptCache(isolate, (hit) => {
+      if (hit) this.#options.counters.compileHits += 1;
+      else this.#options.counters.compiles += 1;
+    });
+    this.#base = compileBase(isolate, this.#options.runtime);
+    this.#base.catch(() => {}); // surfaced by the step or run that awaits it
+    this.#ready = [];
+    this.#contexts = 0;
+    this.#heapCheckDue = false;
+    this.#retire = null;
+  }
+
+  #kill(reason: RecycleReason): void {
+    this.#retire ??= reason;
+    this.#dispose();
+  }
+
+  #dispose(): void {
+    for (const prepared of this.#ready.splice(0)) prepared.release();
+    try {
+      if (!this.#isolate.isDisposed) this.#isolate.dispose();
+    } catch {
+      // Already disposed by isolated-vm (memory limit).
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#dispose();
+  }
+}
