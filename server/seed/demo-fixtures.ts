@@ -23,6 +23,7 @@ export const DEMO_USERS = [
     employee_number: 'E00002',
     email: 'beth.anglin@example.com',
     phone: '+1 415 555 0143',
+    mobile_phone: '(650) 555-0144',
     department: 'IT',
     title: 'Engineer',
   },
