@@ -3,13 +3,12 @@
  * Everything that can be a parameter is one; this file only wires and reports.
  */
 import { pino } from 'pino';
-import { createAccountService } from './accounts/accounts.ts';
 import { ensureFirstAccounts } from './accounts/first-start.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config/env.ts';
 import { openDatabase } from './db/database.ts';
 import { prepareDatabase } from './db/prepare.ts';
-import { createDictionaryStore } from './dictionary/store.ts';
+import { closeServices, createServices } from './create-services.ts';
 
 export async function serve(env: Record<string, string | undefined> = process.env): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -34,8 +33,8 @@ export async function serve(env: Record<string, string | undefined> = process.en
     demoData: true,
   });
   if (seeded) logger.info('the database was empty: demo data loaded');
-  const accounts = createAccountService(database.db);
-  const notice = await ensureFirstAccounts(accounts, {
+  const services = createServices(config, database, dictionary, logger);
+  const notice = await ensureFirstAccounts(services.accounts, {
     adminPassword: config.adminPassword,
     ctiToken: config.ctiToken,
   });
@@ -44,10 +43,7 @@ export async function serve(env: Record<string, string | undefined> = process.en
     logger.warn(`first start: created account "admin" with password ${notice.adminPassword}`);
   if (notice.ctiToken) logger.warn(`first start: issued the telephony API token ${notice.ctiToken}`);
 
-  const app = await buildApp(
-    { config, database, dictionary: createDictionaryStore(database, dictionary), accounts },
-    { logger },
-  );
+  const app = await buildApp(services, { logger });
   let closing = false;
   const close = async (signal: string) => {
     if (closing) return;
@@ -56,6 +52,7 @@ export async function serve(env: Record<string, string | undefined> = process.en
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     await app.close();
+    await closeServices(services);
     await database.close();
     process.exit(0);
   };

@@ -1,12 +1,20 @@
-/** What routes are given: built once in main.ts (or a test), passed to buildApp. */
+/** What routes are given: built once by createServices (main.ts, or a test), passed to buildApp. */
 import type { AccountService } from './accounts/accounts.ts';
 import type { Config } from './config/env.ts';
 import type { Database } from './db/database.ts';
 import type { DictionaryStore } from './dictionary/store.ts';
+import type { Processor } from './processor/process-call.ts';
+import type { RecordReader } from './records/types.ts';
+import type { RuleService } from './rules/service.ts';
+import type { SandboxHost } from './sandbox/types.ts';
 
 export type Services = {
   config: Config;
   database: Database;
   dictionary: DictionaryStore;
   accounts: AccountService;
+  reader: RecordReader;
+  sandbox: SandboxHost;
+  rules: RuleService;
+  processor: Processor;
 };

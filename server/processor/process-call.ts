@@ -13,19 +13,10 @@ import { checkAnswer } from './answer-check.ts';
 import { phoneMasker, recentAnswer, writeCall } from './call-log.ts';
 import { readCallParams } from './params.ts';
 import { buildPrefill } from './prefill.ts';
+import { STANDARD_PARAMS } from '../sandbox/runtime/index.ts';
 
 export const DEFAULT_RULE = 'CTIProcessing';
-export const STANDARD_PARAMS = [
-  'sysparm_caller_name',
-  'sysparm_caller_phone',
-  'sysparm_caller_email',
-  'sysparm_caller_id',
-  'sysparm_query',
-  'sysparm_call_id',
-  'sysparm_task_id',
-  'sysparm_view',
-  'sysparm_cti_rule',
-] as const;
+export { STANDARD_PARAMS } from '../sandbox/runtime/index.ts';
 
 export type CallOutcome =
   | {

@@ -1,0 +1,31 @@
+/**
+ * Builds the services of one process around an open, prepared database: the same wiring for the
+ * server (main.ts), the tests and the CLI. Close them with `closeServices` (the sandbox's isolates).
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { createAccountService } from './accounts/accounts.ts';
+import type { Config } from './config/env.ts';
+import type { Database } from './db/database.ts';
+import type { Dictionary } from './dictionary/model.ts';
+import { createDictionaryStore } from './dictionary/store.ts';
+import { createProcessor } from './processor/process-call.ts';
+import { createRecordReader } from './records/reader.ts';
+import { createRuleService } from './rules/service.ts';
+import { createSandboxHost } from './sandbox/host.ts';
+import type { Services } from './services.ts';
+
+export function createServices(config: Config, database: Database, dictionary: Dictionary, logger?: FastifyBaseLogger): Services {
+  const store = createDictionaryStore(database, dictionary);
+  const reader = createRecordReader({ database, dictionary: store.current, defaultRegion: config.defaultRegion });
+  const sandbox = createSandboxHost({ limits: config.sandbox, reader, ...(logger ? { logger } : {}) });
+  const rules = createRuleService({
+    database,
+    compile: (script, name) => sandbox.compile(script, name),
+  });
+  const processor = createProcessor({ database, dictionary: store, rules, sandbox, config });
+  return { config, database, dictionary: store, accounts: createAccountService(database.db), reader, sandbox, rules, processor };
+}
+
+export async function closeServices(services: Services): Promise<void> {
+  await services.sandbox.close();
+}
