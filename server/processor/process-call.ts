@@ -8,12 +8,12 @@ import type { Database } from '../db/database.ts';
 import type { DictionaryStore } from '../dictionary/store.ts';
 import type { RuleService } from '../rules/service.ts';
 import type { SandboxError } from '../sandbox/errors.ts';
+import { STANDARD_PARAMS } from '../sandbox/runtime/index.ts';
 import type { RunResult, SandboxHost } from '../sandbox/types.ts';
 import { checkAnswer } from './answer-check.ts';
 import { phoneMasker, recentAnswer, writeCall } from './call-log.ts';
 import { readCallParams } from './params.ts';
 import { buildPrefill } from './prefill.ts';
-import { STANDARD_PARAMS } from '../sandbox/runtime/index.ts';
 
 export const DEFAULT_RULE = 'CTIProcessing';
 export { STANDARD_PARAMS } from '../sandbox/runtime/index.ts';
@@ -102,7 +102,8 @@ export function createProcessor(deps: ProcessorDeps) {
       const pending = inFlight.get(callKey);
       if (pending) return repeatOf(await pending, started, mask, params, actor);
       const earlier = await recentAnswer(deps.database.db, params.sysparm_call_id!);
-      if (earlier) {
+      // A logged answer that held the caller's phone was masked: that one cannot be replayed, so run again.
+      if (earlier && !earlier.answer.includes('*')) {
         const durationMs = Math.round(performance.now() - started);
         const callId = await writeCall(deps.database.db, {
           callId: params.sysparm_call_id!,
@@ -148,7 +149,7 @@ export function createProcessor(deps: ProcessorDeps) {
         ruleVersion: rule.version,
         params: mask(params),
         outcome: verdict.ok ? 'answer' : result.outcome === 'answer' ? 'error' : result.outcome,
-        answer: result.answer === null ? null : mask(result.answer),
+        answer: verdict.ok ? mask(verdict.location) : result.answer === null ? null : mask(result.answer),
         error: verdict.ok ? null : verdict.error,
         durationMs,
         logs: mask([

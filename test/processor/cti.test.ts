@@ -13,7 +13,8 @@ const RAYS = ['9ee1b13d-c611-2710-00ad-18be8c2d0cc1', '9ee1b13d-c611-2710-00ad-1
 const MONA = 'a8f98bb0-eb32-0100-2fd4-d13cabd80c22';
 
 const callerScreen = (id: string, view = 'cti') => `/sys_user.do?sys_id=${id}&sysparm_view=${view}`;
-const newIncident = (query: string, view = 'cti') => `/incident.do?sys_id=-1&sysparm_query=${query}&sysparm_view=${view}`;
+const newIncident = (query: string, view = 'cti') =>
+  `/incident.do?sys_id=-1&sysparm_query=${query}&sysparm_view=${view}`;
 
 describeEachDatabase('GET /cti.do', (db) => {
   let app: FastifyInstance;
@@ -51,17 +52,23 @@ describeEachDatabase('GET /cti.do', (db) => {
     });
 
     it('pops a new incident for a caller without open incidents, pre-filled from the URL', async () => {
-      expect(await answerOf('sysparm_caller_phone=%2B1%20415%20555%200143&sysparm_priority=1&sysparm_category=network')).toBe(
-        newIncident(`caller_id=${BETH}^contact_type=phone^priority=1^category=network`),
-      );
+      expect(
+        await answerOf(
+          'sysparm_caller_phone=%2B1%20415%20555%200143&sysparm_priority=1&sysparm_category=network',
+        ),
+      ).toBe(newIncident(`caller_id=${BETH}^contact_type=phone^priority=1^category=network`));
     });
 
     it('finds a caller by a mobile number', async () => {
-      expect(await answerOf('sysparm_caller_phone=650-555-0144')).toBe(newIncident(`caller_id=${BETH}^contact_type=phone`));
+      expect(await answerOf('sysparm_caller_phone=650-555-0144')).toBe(
+        newIncident(`caller_id=${BETH}^contact_type=phone`),
+      );
     });
 
     it('finds a caller by a number known only as an active notification device', async () => {
-      expect(await answerOf('sysparm_caller_phone=5105550177')).toBe(newIncident(`caller_id=${MONA}^contact_type=phone`));
+      expect(await answerOf('sysparm_caller_phone=5105550177')).toBe(
+        newIncident(`caller_id=${MONA}^contact_type=phone`),
+      );
       expect(await answerOf('sysparm_caller_phone=5105550178')).toBe(newIncident('contact_type=phone'));
     });
 
@@ -70,18 +77,27 @@ describeEachDatabase('GET /cti.do', (db) => {
       expect(await answerOf('sysparm_caller_id=E00007')).toBe(newIncident('contact_type=phone'));
     });
 
-    it.each([['E00001'], ['abel.tuter'], [ABEL], [ABEL.replace(/-/g, '')]])('finds the caller by the id %s', async (id) => {
-      expect(await answerOf(`sysparm_caller_id=${id}`)).toBe(callerScreen(ABEL));
-    });
+    it.each([['E00001'], ['abel.tuter'], [ABEL], [ABEL.replace(/-/g, '')]])(
+      'finds the caller by the id %s',
+      async (id) => {
+        expect(await answerOf(`sysparm_caller_id=${id}`)).toBe(callerScreen(ABEL));
+      },
+    );
 
     it('takes the name before the phone, and the email last', async () => {
-      expect(await answerOf('sysparm_caller_name=Abel%20Tuter&sysparm_caller_phone=%2B14155550143')).toBe(callerScreen(ABEL));
+      expect(await answerOf('sysparm_caller_name=Abel%20Tuter&sysparm_caller_phone=%2B14155550143')).toBe(
+        callerScreen(ABEL),
+      );
       expect(await answerOf('sysparm_caller_name=abel%20tuter')).toBe(callerScreen(ABEL));
-      expect(await answerOf('sysparm_caller_email=beth.anglin%40example.com')).toBe(newIncident(`caller_id=${BETH}^contact_type=phone`));
+      expect(await answerOf('sysparm_caller_email=beth.anglin%40example.com')).toBe(
+        newIncident(`caller_id=${BETH}^contact_type=phone`),
+      );
     });
 
     it('gives a picker, never a random pick, when several users match', async () => {
-      expect(await answerOf('sysparm_caller_name=John%20Smith')).toBe(`/cti_pick.do?sysparm_candidates=${JOHNS.join(',')}&sysparm_view=cti`);
+      expect(await answerOf('sysparm_caller_name=John%20Smith')).toBe(
+        `/cti_pick.do?sysparm_candidates=${JOHNS.join(',')}&sysparm_view=cti`,
+      );
       expect(await answerOf('sysparm_caller_phone=312-555-0100')).toBe(
         `/cti_pick.do?sysparm_candidates=${RAYS.join(',')}&sysparm_view=cti&sysparm_caller_phone=312-555-0100`,
       );
@@ -97,22 +113,32 @@ describeEachDatabase('GET /cti.do', (db) => {
     });
 
     it('carries sysparm_view through', async () => {
-      expect(await answerOf('sysparm_caller_phone=4155550142&sysparm_view=default')).toBe(callerScreen(ABEL, 'default'));
+      expect(await answerOf('sysparm_caller_phone=4155550142&sysparm_view=default')).toBe(
+        callerScreen(ABEL, 'default'),
+      );
     });
 
     it('pops a known task when no caller is identified', async () => {
-      const [task] = await services.database.rows<{ sys_id: string }>(sql`select sys_id::text from biz.task where number = 'INC0000001'`);
-      expect(await answerOf('sysparm_task_id=INC0000001')).toBe(`/incident.do?sys_id=${task!.sys_id}&sysparm_view=cti`);
+      const [task] = await services.database.rows<{ sys_id: string }>(
+        sql`select sys_id::text from biz.task where number = 'INC0000001'`,
+      );
+      expect(await answerOf('sysparm_task_id=INC0000001')).toBe(
+        `/incident.do?sys_id=${task!.sys_id}&sysparm_view=cti`,
+      );
     });
 
     it('pops a new incident pre-filled from the URL when nothing is identified, leaving out bad pre-fill values', async () => {
-      const { body } = await call('sysparm_caller_name=Nobody%20Known&sysparm_query=short_description%3DVPN%20down%5Epriority%3Durgent!!&sysparm_bogus=1');
+      const { body } = await call(
+        'sysparm_caller_name=Nobody%20Known&sysparm_query=short_description%3DVPN%20down%5Epriority%3Durgent!!&sysparm_bogus=1',
+      );
       expect(body.answer).toBe(newIncident('contact_type=phone^short_description=VPN%20down'));
       const [log] = await services.database.rows<{ logs: { message: string }[] }>(
         sql`select logs from call_log where id = ${body.callId}::uuid`,
       );
       const messages = log!.logs.map((l) => l.message).join('\n');
-      expect(messages).toContain('sysparm_query: priority: expected a whole number; left out of the pre-fill');
+      expect(messages).toContain(
+        'sysparm_query: priority: expected a whole number; left out of the pre-fill',
+      );
       expect(messages).toContain('sysparm_bogus: incident has no field bogus');
     });
   });
@@ -120,7 +146,12 @@ describeEachDatabase('GET /cti.do', (db) => {
   describe('rule choice and failures', () => {
     let cookie: string;
     const create = async (name: string, script: string, extra: Record<string, unknown> = {}) => {
-      const response = await app.inject({ method: 'POST', url: '/api/rules', headers: { cookie }, payload: { name, script, ...extra } });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/rules',
+        headers: { cookie },
+        payload: { name, script, ...extra },
+      });
       expect(response.statusCode, response.body).toBe(201);
     };
     beforeAll(async () => {
@@ -144,21 +175,30 @@ describeEachDatabase('GET /cti.do', (db) => {
       ['evil1', 'BAD_ANSWER'],
       ['evil2', 'BAD_ANSWER'],
       ['evil3', 'BAD_ANSWER'],
-    ])('%s fails with 502 %s, logged', async (rule, code) => {
-      const { status, body } = await call(`sysparm_cti_rule=${rule}&sysparm_caller_phone=4155550142`);
-      expect(status, JSON.stringify(body)).toBe(502);
-      expect(body.error.code).toBe(code);
-      expect(body.rule).toBe(rule);
-      const [log] = await services.database.rows<{ outcome: string; params: unknown; error: { code: string } }>(
-        sql`select outcome, params, error from call_log where id = ${body.callId}::uuid`,
-      );
-      expect(log!.error.code).toBe(code);
-      expect(JSON.stringify(log)).not.toContain('4155550142');
-    }, 20_000);
+    ])(
+      '%s fails with 502 %s, logged',
+      async (rule, code) => {
+        const { status, body } = await call(`sysparm_cti_rule=${rule}&sysparm_caller_phone=4155550142`);
+        expect(status, JSON.stringify(body)).toBe(502);
+        expect(body.error.code).toBe(code);
+        expect(body.rule).toBe(rule);
+        const [log] = await services.database.rows<{
+          outcome: string;
+          params: unknown;
+          error: { code: string };
+        }>(sql`select outcome, params, error from call_log where id = ${body.callId}::uuid`);
+        expect(log!.error.code).toBe(code);
+        expect(JSON.stringify(log)).not.toContain('4155550142');
+      },
+      20_000,
+    );
 
     it('refuses unknown and inactive rules with 404 and a non-client-callable one with 403, without running it', async () => {
       expect((await call('sysparm_cti_rule=nope')).status).toBe(404);
-      expect((await call('sysparm_cti_rule=asleep')).body.error).toEqual({ code: 'NOT_FOUND', message: 'the CTI rule asleep is inactive' });
+      expect((await call('sysparm_cti_rule=asleep')).body.error).toEqual({
+        code: 'NOT_FOUND',
+        message: 'the CTI rule asleep is inactive',
+      });
       const forbidden = await call('sysparm_cti_rule=helper');
       expect(forbidden.status).toBe(403);
       expect(forbidden.body.error.code).toBe('FORBIDDEN');
@@ -169,22 +209,41 @@ describeEachDatabase('GET /cti.do', (db) => {
     it('applies a toggle at the next call', async () => {
       await create('toggled', "answer = 'incident.do?sys_id=-1';");
       expect((await call('sysparm_cti_rule=toggled')).status).toBe(200);
-      await app.inject({ method: 'PATCH', url: '/api/rules/toggled', headers: { cookie }, payload: { active: false } });
+      await app.inject({
+        method: 'PATCH',
+        url: '/api/rules/toggled',
+        headers: { cookie },
+        payload: { active: false },
+      });
       expect((await call('sysparm_cti_rule=toggled')).status).toBe(404);
     });
 
     it('asks for credentials: 401 in JSON, a login redirect for a browser, 401 for a wrong token', async () => {
-      const json = await app.inject({ method: 'GET', url: '/cti.do?sysparm_caller_phone=1', headers: { accept: 'application/json' } });
+      const json = await app.inject({
+        method: 'GET',
+        url: '/cti.do?sysparm_caller_phone=1',
+        headers: { accept: 'application/json' },
+      });
       expect(json.statusCode).toBe(401);
       const browser = await app.inject({ method: 'GET', url: '/cti.do?sysparm_caller_phone=4155550142' });
       expect(browser.statusCode).toBe(302);
-      expect(browser.headers.location).toBe(`/login?next=${encodeURIComponent('/cti.do?sysparm_caller_phone=4155550142')}`);
-      const wrong = await app.inject({ method: 'GET', url: '/cti.do', headers: { authorization: 'Bearer cti_wrong' } });
+      expect(browser.headers.location).toBe(
+        `/login?next=${encodeURIComponent('/cti.do?sysparm_caller_phone=4155550142')}`,
+      );
+      const wrong = await app.inject({
+        method: 'GET',
+        url: '/cti.do',
+        headers: { authorization: 'Bearer cti_wrong' },
+      });
       expect(wrong.statusCode).toBe(401);
     });
 
     it('redirects a logged-in browser to the answer', async () => {
-      const response = await app.inject({ method: 'GET', url: '/cti.do?sysparm_caller_phone=4155550142', headers: { cookie } });
+      const response = await app.inject({
+        method: 'GET',
+        url: '/cti.do?sysparm_caller_phone=4155550142',
+        headers: { cookie },
+      });
       expect(response.statusCode).toBe(302);
       expect(response.headers.location).toBe(callerScreen(ABEL));
     });

@@ -828,6 +828,12 @@
     getElement(field) {
       return elementAt(recState(this), field);
     }
+    /** Every field of the table as an element (ServiceNow's getElements()): rules loop over a table's columns with it. */
+    getElements() {
+      const s = recState(this);
+      const t = validTable(s);
+      return Object.keys(t.cols).map((name) => elementAt(s, name));
+    }
     getUniqueValue() {
       return currentId(recState(this));
     }

@@ -161,6 +161,8 @@ declare class GlideRecord {
   getDisplayValue(field?: string): string;
   /** The field as a GlideElement, or null for an unknown field. */
   getElement(field: string): GlideElement | null;
+  /** Every field of the table, as elements (loop over `getED().getInternalType()` to find, say, the phone columns). */
+  getElements(): GlideElement[];
   /** The current record's sys_id, or null. */
   getUniqueValue(): string | null;
   /** How many records the query found. */
