@@ -56,7 +56,8 @@
   ];
   const ERROR_CLASSES = { TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError };
   const { parse: jsonParse, stringify: jsonStringify } = JSON;
-  const { hasOwn, create, defineProperty, keys: objectKeys, freeze } = Object;
+  const { hasOwn, create, defineProperty, keys: objectKeys, freeze, getPrototypeOf } = Object;
+  const [ObjectProto, ArrayProto] = [Object.prototype, Array.prototype];
   const { isFinite: finite } = Number;
   const { isArray } = Array;
   const { floor, min } = Math;
@@ -89,7 +90,7 @@
   const MAX_LOG = 4000;
 
   /** What one run knows; a context serves one run. */
-  const run = { ruleName: '', clientCallable: true, nowMs: dateNow(), pageSize: 0 };
+  const run = { ruleName: '', clientCallable: true, nowMs: dateNow(), pageSize: 0, args: [], wantResult: false };
   const tables = new Map(); // table name → Table | null
   const refRows = new Map(); // table + '\u0000' + sys_id → row | null
   const recs = new WeakMap(); // GlideRecord → its state
@@ -1000,18 +1001,54 @@
   }
 
   // ── 7. $runtime: begin and finish ───────────────────────────────────────────────────────────
+  /**
+   * JSON text of a value that crosses to or from the privileged service (SPEC §8: by copy, JSON values
+   * only). JSON.stringify would silently drop a function or turn a record into {}; this refuses them,
+   * and cycles, naming where in the value the problem is. Only plain objects and arrays are walked.
+   */
+  function strictJson(value, what) {
+    const seen = [];
+    const walk = (v, path, depth) => {
+      if (v === null || typeof v === 'boolean' || typeof v === 'string') return jsonStringify(v);
+      if (typeof v === 'number') {
+        if (!finite(v)) throw fail(`${what} must be JSON values: ${path || 'the value'} is ${toStr(v)}`);
+        return jsonStringify(v);
+      }
+      if (v === undefined) return 'null';
+      if (typeof v !== 'object') throw fail(`${what} must be JSON values: ${path || 'the value'} is a ${typeof v}`);
+      if (depth > 64) throw fail(`${what} must be JSON values: ${path} is nested too deeply`);
+      if (seen.includes(v)) throw fail(`${what} must be JSON values: ${path || 'the value'} refers to itself`);
+      const proto = getPrototypeOf(v);
+      const array = isArray(v) && proto === ArrayProto;
+      if (!array && proto !== ObjectProto && proto !== null) {
+        const kind = wmHas(recs, v) ? 'a GlideRecord' : wmHas(els, v) ? 'a GlideElement' : 'an object that is not plain';
+        throw fail(`${what} must be JSON values: ${path || 'the value'} is ${kind} (pass its values, e.g. getValue())`);
+      }
+      seen.push(v);
+      let out;
+      if (array) {
+        const parts = [];
+        for (let i = 0; i < v.length; i++) parts.push(walk(v[i], `${path}[${i}]`, depth + 1));
+        out = `[${parts.join(',')}]`;
+      } else {
+        const parts = [];
+        const names = objectKeys(v);
+        for (let i = 0; i < names.length; i++) {
+          const item = v[names[i]];
+          if (item === undefined) continue;
+          parts.push(`${jsonStringify(names[i])}:${walk(item, path ? `${path}.${names[i]}` : names[i], depth + 1)}`);
+        }
+        out = `{${parts.join(',')}}`;
+      }
+      seen.pop();
+      return out;
+    };
+    return walk(value, '', 0);
+  }
+
   /** A non-client-callable rule as a global function: runs in the privileged service (SPEC §8). */
   function privileged(name) {
-    return (...args) => {
-      let json;
-      try {
-        json = jsonStringify(args);
-      } catch (error) {
-        throw fail(`${name}(): arguments must be JSON values${reason(error)}`);
-      }
-      if (typeof json !== 'string') throw fail(`${name}(): arguments must be JSON values`);
-      return callHost('call', `{"name":${q(name)},"args":${json}}`);
-    };
+    return (...args) => callHost('call', `{"name":${q(name)},"args":${strictJson(args, `${name}(): arguments`)}}`);
   }
 
   function begin(configJson) {
@@ -1032,6 +1069,10 @@
         G[names[i]] = isEmpty(params[names[i]]) ? (params[names[i]] ?? null) : toStr(params[names[i]]);
     }
     G.answer = null;
+    // A privileged call (SPEC §8): the function of the rule's name gets these arguments, and its
+    // return value goes back to the caller as JSON.
+    run.args = isArray(config.args) ? config.args : [];
+    run.wantResult = config.wantResult === true;
     const functions = isArray(config.functions) ? config.functions : [];
     for (let i = 0; i < functions.length; i++) {
       const name = functions[i];
@@ -1107,11 +1148,16 @@
   function finish() {
     try {
       let value = readAnswer();
+      let returned;
       const fn = ruleFunction();
       if (typeof fn === 'function') {
-        const returned = fn();
+        returned = fn(...run.args);
         value = readAnswer();
         if (value === null || value === undefined) value = returned;
+      }
+      if (run.wantResult) {
+        const result = strictJson(returned === undefined ? value : returned, `the result of ${run.ruleName}()`);
+        return `{"answer":null,"answerType":"null","result":${result}}`;
       }
       return answerJson(value);
     } catch (thrown) {
