@@ -90,7 +90,14 @@
   const MAX_LOG = 4000;
 
   /** What one run knows; a context serves one run. */
-  const run = { ruleName: '', clientCallable: true, nowMs: dateNow(), pageSize: 0, args: [], wantResult: false };
+  const run = {
+    ruleName: '',
+    clientCallable: true,
+    nowMs: dateNow(),
+    pageSize: 0,
+    args: [],
+    wantResult: false,
+  };
   const tables = new Map(); // table name → Table | null
   const refRows = new Map(); // table + '\u0000' + sys_id → row | null
   const recs = new WeakMap(); // GlideRecord → its state
@@ -1015,14 +1022,22 @@
         return jsonStringify(v);
       }
       if (v === undefined) return 'null';
-      if (typeof v !== 'object') throw fail(`${what} must be JSON values: ${path || 'the value'} is a ${typeof v}`);
+      if (typeof v !== 'object')
+        throw fail(`${what} must be JSON values: ${path || 'the value'} is a ${typeof v}`);
       if (depth > 64) throw fail(`${what} must be JSON values: ${path} is nested too deeply`);
-      if (seen.includes(v)) throw fail(`${what} must be JSON values: ${path || 'the value'} refers to itself`);
+      if (seen.includes(v))
+        throw fail(`${what} must be JSON values: ${path || 'the value'} refers to itself`);
       const proto = getPrototypeOf(v);
       const array = isArray(v) && proto === ArrayProto;
       if (!array && proto !== ObjectProto && proto !== null) {
-        const kind = wmHas(recs, v) ? 'a GlideRecord' : wmHas(els, v) ? 'a GlideElement' : 'an object that is not plain';
-        throw fail(`${what} must be JSON values: ${path || 'the value'} is ${kind} (pass its values, e.g. getValue())`);
+        const kind = wmHas(recs, v)
+          ? 'a GlideRecord'
+          : wmHas(els, v)
+            ? 'a GlideElement'
+            : 'an object that is not plain';
+        throw fail(
+          `${what} must be JSON values: ${path || 'the value'} is ${kind} (pass its values, e.g. getValue())`,
+        );
       }
       seen.push(v);
       let out;
@@ -1036,7 +1051,9 @@
         for (let i = 0; i < names.length; i++) {
           const item = v[names[i]];
           if (item === undefined) continue;
-          parts.push(`${jsonStringify(names[i])}:${walk(item, path ? `${path}.${names[i]}` : names[i], depth + 1)}`);
+          parts.push(
+            `${jsonStringify(names[i])}:${walk(item, path ? `${path}.${names[i]}` : names[i], depth + 1)}`,
+          );
         }
         out = `{${parts.join(',')}}`;
       }
@@ -1048,7 +1065,8 @@
 
   /** A non-client-callable rule as a global function: runs in the privileged service (SPEC §8). */
   function privileged(name) {
-    return (...args) => callHost('call', `{"name":${q(name)},"args":${strictJson(args, `${name}(): arguments`)}}`);
+    return (...args) =>
+      callHost('call', `{"name":${q(name)},"args":${strictJson(args, `${name}(): arguments`)}}`);
   }
 
   function begin(configJson) {
@@ -1156,7 +1174,10 @@
         if (value === null || value === undefined) value = returned;
       }
       if (run.wantResult) {
-        const result = strictJson(returned === undefined ? value : returned, `the result of ${run.ruleName}()`);
+        const result = strictJson(
+          returned === undefined ? value : returned,
+          `the result of ${run.ruleName}()`,
+        );
         return `{"answer":null,"answerType":"null","result":${result}}`;
       }
       return answerJson(value);
