@@ -37,6 +37,48 @@ export const BOOTSTRAP_SOURCE = `'use strict';
   });
 })();`;
 
+/**
+ * Array builtins walk a sparse array's whole `length` in C++ without checking for termination:
+ * `a.length = 1e8; a.fill(0)` ignores the CPU limit, the isolate's disposal and isolated-vm's
+ * timeout, and ends in "Script failed to terminate". No rule needs a million elements (the memory
+ * limit could not hold them densely), so the methods refuse longer arrays before they start. This
+ * covers arrays and plain array-likes; a Proxy or a length getter that changes between reads can
+ * still get through: running the isolates in a child process that can be killed is the full answer.
+ */
+const MAX_ARRAY_LENGTH = 1_000_000;
+const GUARDED_ARRAY_METHODS = [
+  'copyWithin',
+  'every',
+  'fill',
+  'filter',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'flat',
+  'flatMap',
+  'forEach',
+  'includes',
+  'indexOf',
+  'join',
+  'lastIndexOf',
+  'map',
+  'reduce',
+  'reduceRight',
+  'reverse',
+  'shift',
+  'slice',
+  'some',
+  'sort',
+  'splice',
+  'toLocaleString',
+  'toReversed',
+  'toSorted',
+  'toSpliced',
+  'unshift',
+  'with',
+];
+
 export const DRIVER_SOURCE = `'use strict';
 (() => {
   const runtime = globalThis.$runtime;
@@ -51,6 +93,25 @@ export const DRIVER_SOURCE = `'use strict';
   // CallSite objects hand out the functions and receivers of every frame, the runtime's included.
   Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
   const reflectApply = Reflect.apply;
+  // Array methods refuse sparse giants (see MAX_ARRAY_LENGTH).
+  const defineProperty = Object.defineProperty;
+  const RangeErrorCtor = RangeError;
+  const lengthOf = (value) => (value === null || value === undefined ? 0 : +value.length);
+  const guard = (target, name, label, subject) => {
+    const original = target[name];
+    if (typeof original !== 'function') return;
+    const guarded = {
+      [name](...args) {
+        if (lengthOf(subject(this, args)) > ${MAX_ARRAY_LENGTH})
+          throw new RangeErrorCtor(label + ': arrays of more than ${MAX_ARRAY_LENGTH} elements are not allowed in a rule');
+        return reflectApply(original, this, args);
+      },
+    }[name];
+    defineProperty(guarded, 'length', { value: original.length });
+    defineProperty(target, name, { value: guarded, writable: true, configurable: true, enumerable: false });
+  };
+  for (const name of ${JSON.stringify(GUARDED_ARRAY_METHODS)}) guard(Array.prototype, name, 'Array.prototype.' + name, (self) => self);
+  guard(Array, 'from', 'Array.from', (_self, args) => args[0]);
   const begin = runtime.begin;
   const finish = runtime.finish;
   let maxOut = 0;

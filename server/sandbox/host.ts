@@ -54,6 +54,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
     compiles: 0,
     compileHits: 0,
     contextsCreated: 0,
+    catastrophicErrors: 0,
     recycles: { contexts: 0, heap: 0, memory: 0, cpu: 0, wall: 0, catastrophic: 0 },
   };
   const slots = Array.from(

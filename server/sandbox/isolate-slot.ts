@@ -7,10 +7,7 @@
  */
 import ivm from 'isolated-vm';
 import type { SandboxLimits } from '../config/env.ts';
-import { maxFinishLength, readAnswer } from './answer.ts';
-import { CONTROL_BEGIN, CONTROL_FINISH } from './bootstrap.ts';
 import { sandboxError } from './errors.ts';
-import { watchLimits } from './limit-watch.ts';
 import {
   type BaseScripts,
   compileBase,
@@ -18,8 +15,9 @@ import {
   type PreparedContext,
   prepareContext,
 } from './prepared-context.ts';
-import { type RunEnd, runFailure, timeoutError } from './run-failure.ts';
-import { type RunTrace, recordBreach } from './run-trace.ts';
+import { executeRun } from './run-execution.ts';
+import { type RunEnd, runFailure } from './run-failure.ts';
+import type { RunTrace } from './run-trace.ts';
 import { ScriptCache } from './script-cache.ts';
 import type { RecycleReason, RuleSource, SandboxLogger, SandboxRuntime, SandboxStats } from './types.ts';
 
@@ -36,8 +34,6 @@ export type SlotOptions = {
   counters: SlotCounters;
 };
 
-/** isolated-vm can end very short timeouts in a catastrophic error (#301): never ask for less. */
-const MIN_TIMEOUT_MS = 20;
 const MAX_BACKOFF_MS = 30_000;
 
 export class IsolateSlot {
@@ -86,7 +82,21 @@ export class IsolateSlot {
       if ('error' in compiled) return compiled;
       const prepared = this.#ready.shift() ?? (await this.#prepare());
       try {
-        return await this.#execute(prepared, compiled.script, rule, config, trace, started);
+        const isolate = this.#isolate;
+        const done = await executeRun({
+          isolate,
+          prepared,
+          script: compiled.script,
+          rule,
+          config,
+          trace,
+          limits: this.#options.limits,
+          started,
+          kill: (limit) => {
+            if (isolate === this.#isolate) this.#kill(limit);
+          },
+        });
+        return 'thrown' in done ? this.#end(done.thrown, rule, trace, started, done.phase) : done;
       } finally {
         prepared.release();
       }
@@ -95,55 +105,6 @@ export class IsolateSlot {
     } finally {
       trace.ended = true;
       this.#heapCheckDue = true;
-    }
-  }
-
-  async #execute(
-    prepared: PreparedContext,
-    script: ivm.Script,
-    rule: RuleSource,
-    config: string,
-    trace: RunTrace,
-    started: number,
-  ): Promise<RunEnd> {
-    const { limits } = this.#options;
-    const isolate = this.#isolate;
-    prepared.binding.trace = trace;
-    const cpuStart = isolate.cpuTime;
-    const watch = watchLimits({
-      cpuMs: limits.cpuMs,
-      wallMs: limits.wallMs,
-      cpuUsed: () => (isolate.isDisposed ? null : Number(isolate.cpuTime - cpuStart) / 1e6),
-      onBreach: (limit) => {
-        recordBreach(trace, timeoutError(rule.name, limit, limits));
-        this.#kill(limit);
-      },
-    });
-    try {
-      // Issued together: the isolate runs them in order while the host waits for one hop.
-      const [began, ran] = await Promise.allSettled([
-        prepared.control.apply(undefined, [CONTROL_BEGIN, config, maxFinishLength(limits.maxAnswer)], {
-          timeout: limits.wallMs,
-        }),
-        script.run(prepared.context, { timeout: limits.wallMs }),
-      ]);
-      if (began.status === 'rejected') return this.#end(began.reason, rule, trace, started, 'begin');
-      if (ran.status === 'rejected') return this.#end(ran.reason, rule, trace, started, 'rule');
-      if (trace.breach) return { error: trace.breach };
-      const left = limits.wallMs - (performance.now() - started);
-      let finished: unknown;
-      try {
-        finished = await prepared.control.apply(undefined, [CONTROL_FINISH], {
-          timeout: Math.max(MIN_TIMEOUT_MS, Math.ceil(left)),
-        });
-      } catch (error) {
-        return this.#end(error, rule, trace, started, 'rule');
-      }
-      if (trace.breach) return { error: trace.breach };
-      return readAnswer(rule.name, finished, limits.maxAnswer);
-    } finally {
-      watch.stop();
-      prepared.binding.trace = null;
     }
   }
 
@@ -240,6 +201,7 @@ export class IsolateSlot {
     const isolate = new ivm.Isolate({
       memoryLimit: this.#options.limits.memoryMb,
       onCatastrophicError: (message) => {
+        this.#options.counters.catastrophicErrors += 1;
         this.#options.logger?.error({ message }, 'sandbox isolate hit a catastrophic error; it is disposed');
         if (isolate !== this.#isolate) return;
         this.#retire = 'catastrophic';

@@ -13,6 +13,8 @@ export type WatchOptions = {
   /** Read the isolate's CPU time used since the run began, in ms (null once the isolate is gone). */
   cpuUsed(): number | null;
   onBreach(limit: 'cpu' | 'wall', usedMs: number): void;
+  /** The isolate was disposed under the run by something else (isolated-vm, at the memory limit). */
+  onGone(): void;
 };
 
 /** Extra wall time granted before the backstop fires: isolated-vm's timeout normally ends the run first. */
@@ -26,7 +28,11 @@ export function watchLimits(options: WatchOptions): LimitWatch {
   const check = () => {
     if (stopped) return;
     const cpu = options.cpuUsed();
-    if (cpu === null) return;
+    if (cpu === null) {
+      stopped = true;
+      options.onGone();
+      return;
+    }
     if (cpu > options.cpuMs) {
       stopped = true;
       options.onBreach('cpu', cpu);

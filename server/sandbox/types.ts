@@ -84,6 +84,11 @@ export type SandboxStats = {
   compiles: number;
   compileHits: number;
   contextsCreated: number;
+  /**
+   * Isolates whose script ignored termination ("Script failed to terminate"). isolated-vm advises
+   * restarting the process after one: its thread may stay stuck, and the process may not exit cleanly.
+   */
+  catastrophicErrors: number;
   /** Isolates replaced, by reason. */
   recycles: Record<RecycleReason, number>;
 };

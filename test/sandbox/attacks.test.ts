@@ -1,0 +1,342 @@
+/**
+ * What must stay closed (SPEC §7, STYLE §9). Each row is a hostile script and the exact outcome it
+ * must get; after each, a probe rule on the same host must answer and see a clean context. No result
+ * may show anything of the host. Add a row for every new idea.
+ */
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SandboxLimits } from '../../server/config/env.ts';
+import { createRecordReader } from '../../server/records/reader.ts';
+import type { RunResult, SandboxHost } from '../../server/sandbox/types.ts';
+import { describeEachDatabase } from '../helpers/database.ts';
+import { rule, show, TEST_LIMITS, testHost } from './fixtures.ts';
+
+type Expected = { outcome: RunResult['outcome']; code?: string; answer?: string; message?: RegExp };
+type Attack = [title: string, script: string, expected: Expected, limits?: Partial<SandboxLimits>];
+
+/** Host paths, node internals, isolated-vm: none of these may appear in anything a run returns. */
+const HOST_TRACES = ['/work/', 'node_modules', 'node:', 'isolated-vm', 'file://', 'ECONNREFUSED', '.ts:'];
+
+const answer = (value: string): Expected => ({ outcome: 'answer', answer: value });
+const failure = (code: string, message?: RegExp): Expected => ({
+  outcome: 'error',
+  code,
+  ...(message ? { message } : {}),
+});
+
+const attacks: Attack[] = [
+  // Constructor chains to the host
+  [
+    'Function constructor from this',
+    "answer = '/' + this.constructor.constructor('return typeof process + typeof require')();",
+    answer('/undefinedundefined'),
+  ],
+  [
+    'process through the Function constructor',
+    "this.constructor.constructor('return process')().exit(1);",
+    failure('RULE_ERROR', /ReferenceError: process is not defined/),
+  ],
+  [
+    'constructor of an error a host call caused',
+    "try { new GlideRecord('nope').query(); } catch (e) { answer = '/' + e.constructor.constructor('return typeof process')(); }",
+    answer('/undefined'),
+  ],
+  [
+    'constructor of a database failure',
+    "try { new GlideRecord('broken').query(); } catch (e) { answer = '/' + e.message + e.constructor.constructor('return typeof require')(); }",
+    { outcome: 'answer' },
+  ],
+  [
+    'constructor of returned rows and values',
+    "var u = new GlideRecord('sys_user'); u.get('sys_id', 'u1'); answer = '/' + u.name.constructor.constructor('return typeof process')() + [].constructor.constructor('return typeof require')();",
+    answer('/undefinedundefined'),
+  ],
+  [
+    'eval and Function stay inside',
+    "answer = '/' + eval('typeof process') + Function('return typeof require')() + (0, eval)('typeof setTimeout');",
+    answer('/undefinedundefinedundefined'),
+  ],
+  // What the global object holds
+  [
+    'scan of all globals',
+    "answer = '/' + Object.getOwnPropertyNames(globalThis).filter(function (n) { return /^(\\$host|\\$hostRef|\\$runtime|require|process|module|exports|Buffer|global|setTimeout|setInterval|setImmediate|queueMicrotask|fetch|XMLHttpRequest|WebAssembly|SharedArrayBuffer|Atomics|FinalizationRegistry|WeakRef|ivm|_ivm)$/.test(n); }).join(',');",
+    answer('/'),
+  ],
+  [
+    'the host bridge by name',
+    "answer = '/' + typeof $host + typeof $runtime + typeof $hostRef;",
+    answer('/undefinedundefinedundefined'),
+  ],
+  [
+    'dynamic import',
+    "import('fs').then(function () { answer = '/imported'; }, function (e) { answer = '/refused'; });",
+    answer('/refused'),
+  ],
+  // Stack traces
+  [
+    'Error.prepareStackTrace is locked',
+    "Error.prepareStackTrace = function (e, frames) { return frames.map(function (f) { return f.getFileName() + String(f.getFunction()); }).join(); }; answer = '/' + new Error('x').stack;",
+    { outcome: 'answer' },
+  ],
+  [
+    'Error.prepareStackTrace cannot be redefined',
+    "Object.defineProperty(Error, 'prepareStackTrace', { value: function () { return 'x'; } });",
+    failure('RULE_ERROR', /TypeError: Cannot redefine property: prepareStackTrace/),
+  ],
+  [
+    'stack of a host call error',
+    "try { new GlideRecord('sys_user').addQuery('no_such_field', 1); new GlideRecord('broken').query(); } catch (e) { answer = '/' + e.stack; }",
+    { outcome: 'answer' },
+  ],
+  // The runtime's frames may be reachable through .caller (its code is sloppy); the host's driver is strict and never is.
+  [
+    'the caller chain of the rule function',
+    "function TestRule() { var c = TestRule.caller; return '/' + (c === null || c.caller === null ? 'closed' : 'open'); }",
+    answer('/closed'),
+  ],
+  // Hostile values handed to the runtime and through it to the host
+  [
+    'toString that spins',
+    'new GlideRecord({ toString: function () { for (;;) {} } });',
+    failure('RULE_TIMEOUT'),
+  ],
+  [
+    'Symbol.toPrimitive that throws',
+    "var u = new GlideRecord('sys_user'); u.addQuery('name', { [Symbol.toPrimitive]: function () { throw new Error('boom'); } }); u.query();",
+    failure('RULE_ERROR', /boom/),
+  ],
+  [
+    'a Proxy as table name',
+    "new GlideRecord(new Proxy({}, { get: function () { throw new Error('trap'); } })).query();",
+    failure('RULE_ERROR'),
+  ],
+  [
+    'replaced JSON and Function.prototype.call',
+    "JSON.parse = function () { return { ok: true, value: [] }; }; JSON.stringify = function () { return '{}'; }; Function.prototype.call = function () { return null; }; var u = new GlideRecord('sys_user'); u.get('sys_id', 'u1'); answer = '/' + u.name;",
+    answer('/User 1'),
+  ],
+  [
+    'a thrown object with a spinning message getter',
+    'throw { get message() { for (;;) {} } };',
+    failure('RULE_TIMEOUT'),
+  ],
+  ['a thrown Proxy', 'throw new Proxy({}, { get: function () { throw 1; } });', failure('RULE_ERROR')],
+  ['a thrown huge string', "throw 'x'.repeat(1e6);", failure('RULE_ERROR', /^rule TestRule: Uncaught: x+…$/)],
+  // Writes from a client-callable rule
+  [
+    'a write',
+    "var u = new GlideRecord('sys_user'); u.initialize(); u.name = 'x'; u.insert();",
+    failure('RULE_ERROR', /writes belong in a non-client-callable function/),
+  ],
+  // Pollution meant for the next run (the probe after each row checks it)
+  [
+    'prototype pollution and global stashes',
+    "Object.prototype.polluted = 1; Array.prototype.push = null; String.prototype.trim = null; globalThis.stash = 1; gs.stash = 1; GlideRecord.prototype.get = null; answer = '/polluted';",
+    answer('/polluted'),
+  ],
+  // Loops, regexes, promises, memory, recursion
+  ['an infinite loop', 'for (;;) {}', failure('RULE_TIMEOUT')],
+  [
+    'an infinite loop in the rule function',
+    'function TestRule() { while (true) {} }',
+    failure('RULE_TIMEOUT'),
+  ],
+  ['catastrophic regex backtracking', "/^(a+)+$/.test('a'.repeat(40) + 'b');", failure('RULE_TIMEOUT')],
+  ['a microtask chain', 'function f() { Promise.resolve().then(f); } f();', failure('RULE_TIMEOUT')],
+  [
+    'a promise flood',
+    'for (;;) Promise.resolve().then(function () { return 1; });',
+    failure('RULE_MEMORY'),
+    { cpuMs: 5000 },
+  ],
+  [
+    'string doubling',
+    "var s = 'x'; for (;;) s += s;",
+    failure('RULE_ERROR', /RangeError: Invalid string length/),
+  ],
+  [
+    'flattened strings kept',
+    "var a = []; for (var i = 0; ; i++) { var s = 'x'.repeat(1 << 22) + i; s.indexOf('y'); a.push(s); }",
+    failure('RULE_MEMORY'),
+    { cpuMs: 5000 },
+  ],
+  // Builtins that walk a sparse array's length in C++ ignore termination: refused before they start.
+  [
+    'a huge array filled',
+    'var a = new Array(1e8).fill(0);',
+    failure('RULE_ERROR', /RangeError: Array.prototype.fill: arrays of more than 1000000 elements/),
+  ],
+  [
+    'a sparse giant searched',
+    'var a = []; a.length = 1e9; a.indexOf(1);',
+    failure('RULE_ERROR', /Array.prototype.indexOf/),
+  ],
+  [
+    'a sparse giant sorted',
+    'var a = []; a.length = 1e8; a.sort();',
+    failure('RULE_ERROR', /Array.prototype.sort/),
+  ],
+  [
+    'an array-like giant',
+    'Array.prototype.lastIndexOf.call({ length: 1e9 }, 1);',
+    failure('RULE_ERROR', /Array.prototype.lastIndexOf/),
+  ],
+  ['Array.from a giant', 'Array.from({ length: 1e8 });', failure('RULE_ERROR', /Array.from/)],
+  [
+    'guarded methods still work',
+    "answer = '/' + [3, 1, 2].sort().map(function (x) { return x * 2; }).filter(Boolean).join('-') + Array.from('ab').length;",
+    answer('/2-4-62'),
+  ],
+  [
+    'growing arrays',
+    'var a = []; for (;;) a.push(new Array(1e6).fill(1.5));',
+    failure('RULE_MEMORY'),
+    { cpuMs: 5000 },
+  ],
+  ['a huge ArrayBuffer', 'var b = new ArrayBuffer(1e9);', failure('RULE_MEMORY')],
+  [
+    'deep recursion',
+    'function f() { return f() + 1; } f();',
+    failure('RULE_ERROR', /RangeError: Maximum call stack size exceeded/),
+  ],
+  ['a huge answer', "answer = '/' + 'x'.repeat(5e6);", failure('BAD_ANSWER')],
+  ['a huge log line', "gs.info('x'.repeat(1e6)); answer = '/logged';", answer('/logged')],
+  // Host call floods and caught limits
+  [
+    'a flood of host calls',
+    "for (;;) new GlideRecord('sys_user').get('sys_id', 'x');",
+    failure('RULE_HOST_CALLS'),
+  ],
+  [
+    'catching the host call limit and going on',
+    "for (var i = 0; i < 2000; i++) { try { gs.info('x'); } catch (e) {} } answer = '/survived';",
+    failure('RULE_HOST_CALLS'),
+  ],
+  [
+    'catching the host call limit, then spinning',
+    "try { for (;;) gs.info('x'); } catch (e) {} for (;;) {}",
+    failure('RULE_HOST_CALLS'),
+  ],
+  [
+    'catching the row limit',
+    "try { new GlideRecord('sys_user').query(); } catch (e) {} answer = '/survived';",
+    failure('RULE_ROWS'),
+    { maxRows: 10 },
+  ],
+  ['catching a timeout', "try { for (;;) {} } catch (e) {} answer = '/survived';", failure('RULE_TIMEOUT')],
+  [
+    'catching a wall timeout',
+    "try { for (;;) {} } catch (e) {} answer = '/survived';",
+    failure('RULE_TIMEOUT'),
+    { cpuMs: 10_000, wallMs: 100 },
+  ],
+];
+
+/** Answers a fingerprint of the context: a clean one gives exactly PROBE_ANSWER. */
+const PROBE = `answer = '/probe?' + [typeof polluted, typeof stash, typeof gs.stash, typeof [].push, typeof ''.trim,
+  typeof GlideRecord.prototype.get, typeof JSON.parse('1'), typeof Error.prepareStackTrace, sysparm_caller_id].join(',');`;
+const PROBE_ANSWER = '/probe?undefined,undefined,undefined,function,function,function,number,undefined,probe';
+
+const hosts = new Map<string, SandboxHost>();
+function hostFor(limits: Partial<SandboxLimits> = {}): SandboxHost {
+  const key = JSON.stringify(limits);
+  let host = hosts.get(key);
+  if (!host) {
+    host = testHost({ isolates: 2, limits: { ...TEST_LIMITS, ...limits } });
+    hosts.set(key, host);
+  }
+  return host;
+}
+afterAll(async () => {
+  for (const host of hosts.values()) await host.close();
+});
+
+describe.each(attacks)('attack: %s', (_title, script, expected, limits) => {
+  it(`ends as ${expected.code ?? expected.outcome}, shows nothing of the host, and the next run is clean`, async () => {
+    const host = hostFor(limits);
+    const result = await host.run(rule(script), { sysparm_caller_id: 'attacker' });
+    expect(result.outcome, show(result)).toBe(expected.outcome);
+    if (expected.code) expect(result.error?.code, show(result)).toBe(expected.code);
+    if (expected.answer !== undefined) expect(result.answer, show(result)).toBe(expected.answer);
+    if (expected.message) expect(result.error?.message, show(result)).toMatch(expected.message);
+    const shown = JSON.stringify(result);
+    for (const trace of HOST_TRACES) expect(shown, `"${trace}" in ${show(result)}`).not.toContain(trace);
+
+    const probe = await host.run(rule(PROBE, 'Probe'), { sysparm_caller_id: 'probe' });
+    expect(probe.answer, show(probe)).toBe(PROBE_ANSWER);
+  });
+});
+
+type SqlAttack = [title: string, script: string, expected: Expected];
+
+/** Through the real reader: names are checked against the dictionary, values only ever bound. */
+const sqlAttacks: SqlAttack[] = [
+  [
+    'a system table by name',
+    "new GlideRecord('accounts').query();",
+    failure('RULE_ERROR', /Invalid table name: accounts/),
+  ],
+  [
+    'the dictionary by name',
+    "var d = new GlideRecord('dict_tables'); d.query(); answer = '/' + d.getRowCount();",
+    failure('RULE_ERROR', /Invalid table name: dict_tables/),
+  ],
+  [
+    'the rules table by name',
+    "new GlideRecord('rules').query();",
+    failure('RULE_ERROR', /Invalid table name: rules/),
+  ],
+  [
+    'SQL in a field name',
+    "var u = new GlideRecord('sys_user'); u.addQuery('name; drop table rules', 1); u.query();",
+    failure('RULE_ERROR', /has no field/),
+  ],
+  [
+    'SQL in an encoded query value',
+    "var u = new GlideRecord('sys_user'); u.addEncodedQuery(\"name=x'); drop table rules;--\"); u.query(); answer = '/' + u.getRowCount();",
+    answer('/0'),
+  ],
+  [
+    'SQL in a query value',
+    "var u = new GlideRecord('sys_user'); u.addQuery('name', \"x' OR '1'='1\"); u.query(); answer = '/' + u.getRowCount();",
+    answer('/0'),
+  ],
+  [
+    'SQL in an order by',
+    "var u = new GlideRecord('sys_user'); u.addEncodedQuery('ORDERBYname; drop table rules'); u.query();",
+    failure('RULE_ERROR', /invalid encoded query part/),
+  ],
+  [
+    'SQL in a table name',
+    "new GlideRecord('sys_user; drop table rules').query();",
+    failure('RULE_ERROR', /Invalid table name/),
+  ],
+  [
+    'a quoted identifier',
+    "var u = new GlideRecord('sys_user'); u.addQuery('\"name\"', 'x'); u.query();",
+    failure('RULE_ERROR', /has no field/),
+  ],
+];
+
+describeEachDatabase('attacks through the real record reader', (db) => {
+  let host: SandboxHost;
+  afterAll(() => host.close());
+
+  it.each(sqlAttacks)('%s', async (_title, script, expected) => {
+    const { database, dictionary } = db();
+    host ??= testHost({
+      isolates: 1,
+      reader: createRecordReader({ database, dictionary: () => dictionary, defaultRegion: 'US' }),
+    });
+    const result = await host.run(rule(script), {});
+    expect(result.outcome, show(result)).toBe(expected.outcome);
+    if (expected.code) expect(result.error?.code, show(result)).toBe(expected.code);
+    if (expected.answer !== undefined) expect(result.answer, show(result)).toBe(expected.answer);
+    if (expected.message) expect(result.error?.message, show(result)).toMatch(expected.message);
+    const shown = JSON.stringify(result);
+    for (const trace of [...HOST_TRACES, 'syntax error at', 'pg_', 'relation "'])
+      expect(shown).not.toContain(trace);
+    const rules = await database.rows<{ n: number }>(sql`select count(*)::int as n from rules`);
+    expect(rules[0]?.n).toBeGreaterThan(0);
+  });
+});
