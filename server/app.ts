@@ -10,6 +10,7 @@ import { healthRoutes } from './api/health/routes.ts';
 import { recordRoutes } from './api/records/routes.ts';
 import { installAuth } from './http/auth.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { screenRoutes } from './screens/index.ts';
 import type { Services } from './services.ts';
 
 export async function buildApp(services: Services, options: { logger?: FastifyBaseLogger } = {}) {
@@ -28,5 +29,6 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
   healthRoutes(app, services);
   authRoutes(app, services);
   recordRoutes(app, services);
+  screenRoutes(app, services);
   return app;
 }
