@@ -5,12 +5,16 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { auditRoutes } from './api/audit/routes.ts';
 import { authRoutes } from './api/auth/routes.ts';
+import { callRoutes } from './api/calls/routes.ts';
 import { healthRoutes } from './api/health/routes.ts';
 import { recordRoutes } from './api/records/routes.ts';
+import { ruleRoutes } from './api/rules/routes.ts';
 import { installAuth } from './http/auth.ts';
 import { installErrorHandler } from './http/error-handler.ts';
-import { screenRoutes } from './screens/index.ts';
+import { processorRoutes } from './processor/routes.ts';
+import { renderFallbackScreen, screenRoutes } from './screens/index.ts';
 import type { Services } from './services.ts';
 
 export async function buildApp(services: Services, options: { logger?: FastifyBaseLogger } = {}) {
@@ -29,6 +33,10 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
   healthRoutes(app, services);
   authRoutes(app, services);
   recordRoutes(app, services);
+  ruleRoutes(app, services.rules);
+  callRoutes(app, services);
+  auditRoutes(app, services);
+  processorRoutes(app, { processor: services.processor, renderFallback: renderFallbackScreen });
   screenRoutes(app, services);
   return app;
 }

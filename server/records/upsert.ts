@@ -24,6 +24,17 @@ export type UpsertContext = {
 
 const ident = (name: string): SQL => sql`${sql.identifier(name)}`;
 
+function withJournalAuthor(record: ValidatedRecord, author: string): ValidatedRecord {
+  for (const [field, value] of record.values) {
+    if (Array.isArray(value))
+      record.values.set(
+        field,
+        value.map((entry) => ({ ...entry, by: author })),
+      );
+  }
+  return record;
+}
+
 export function naturalKey(table: TableInfo): string | null {
   if (table.columns.has('user_name') && table.storage === 'sys_user') return 'user_name';
   if (table.columns.has('number') && table.numberPrefix) return 'number';
@@ -37,7 +48,8 @@ export async function upsertRecords(
 ): Promise<UpsertResult> {
   const table = ctx.dictionary.get(tableName);
   if (!table) throw new AppError('NOT_FOUND', `no business table named ${tableName}`);
-  const validated = rows.map((row) => validateRecord(table, row));
+  // Journal entries carry who wrote them: the agent or admin behind this batch.
+  const validated = rows.map((row) => withJournalAuthor(validateRecord(table, row), ctx.actor));
   const problems: RowProblem[] = validated.flatMap((v, index) => v.problems.map((p) => ({ index, ...p })));
   problems.push(...(await missingReferences(ctx, table, validated)));
   if (problems.length > 0) {

@@ -248,6 +248,56 @@ describeEachDatabase('GET /cti.do', (db) => {
       expect(response.headers.location).toBe(callerScreen(ABEL));
     });
 
+    it('shows a browser the pre-filled new-incident form with a banner naming the rule and the failure', async () => {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/cti.do?sysparm_cti_rule=throws&sysparm_short_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E',
+        headers: { cookie },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers['x-cti-outcome']).toBe('error');
+      expect(response.body).toContain('throws');
+      expect(response.body).toContain('RULE_ERROR');
+      expect(response.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(response.body).not.toContain('<script>alert(1)</script>');
+    });
+
+    it("remembers the agent's pick from the picker, so the next call from that number pops that caller", async () => {
+      const picker = await app.inject({
+        method: 'GET',
+        url: '/cti.do?sysparm_caller_phone=212-555-0199',
+        headers: { cookie },
+      });
+      expect(picker.statusCode).toBe(302);
+      // No shared number in the demo data at 212-555-0199: give the two John Smiths one.
+      await services.database.rows(
+        sql`update biz.sys_user set mobile_phone = '212-555-0199', mobile_phone__e164 = '+12125550199' where sys_id in (${JOHNS[0]}::uuid, ${JOHNS[1]}::uuid)`,
+      );
+      const first = await app.inject({
+        method: 'GET',
+        url: '/cti.do?sysparm_caller_phone=212-555-0199',
+        headers: { cookie },
+      });
+      expect(first.headers.location).toBe(
+        `/cti_pick.do?sysparm_candidates=${JOHNS.join(',')}&sysparm_view=cti&sysparm_caller_phone=212-555-0199`,
+      );
+      const pick = await app.inject({
+        method: 'POST',
+        url: '/cti_pick.do',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `pick=${JOHNS[1]}&sysparm_caller_phone=212-555-0199&sysparm_view=cti`,
+      });
+      expect(pick.statusCode, pick.body).toBe(303);
+      const next = await app.inject({
+        method: 'GET',
+        url: '/cti.do?sysparm_caller_phone=(212)%20555-0199',
+        headers: { cookie },
+      });
+      expect(next.headers.location).toBe(
+        `${newIncident(`caller_id=${JOHNS[1]}^contact_type=phone`)}&sysparm_cti_picked=(212)%20555-0199`,
+      );
+    });
+
     it('runs the rule once for the same call id within a minute', async () => {
       const first = await call('sysparm_call_id=abc-123&sysparm_caller_phone=4155550142');
       const second = await call('sysparm_call_id=abc-123&sysparm_caller_phone=4155550142');
