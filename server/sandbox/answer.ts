@@ -10,18 +10,41 @@ import { type SandboxError, sandboxError } from './errors.ts';
 const finishShape = z.object({
   answer: z.string().nullable(),
   answerType: z.string().max(32).optional(),
+  result: z.unknown().optional(),
 });
 
 /** Types the runtime reports for "the rule set nothing". */
 const NOTHING = new Set(['null', 'undefined']);
 
-export type AnswerCheck = { answer: string } | { error: SandboxError };
+export type AnswerCheck = { answer: string } | { result: unknown } | { error: SandboxError };
+
+/** A privileged function's result is data for its caller, not a URL: it may be longer. */
+export const MAX_RESULT_LENGTH = 1024 * 1024;
 
 /** The most finish JSON the host copies out of the isolate: an answer at the limit, every character escaped. */
 export const maxFinishLength = (maxAnswer: number) => maxAnswer * 6 + 256;
 
-/** `finished` is finish()'s JSON, or its length when the driver found it longer than maxFinishLength. */
-export function readAnswer(ruleName: string, finished: unknown, maxAnswer: number): AnswerCheck {
+/**
+ * `finished` is finish()'s JSON, or its length when the driver found it longer than allowed
+ * (maxFinishLength, or MAX_RESULT_LENGTH with `wantResult`).
+ */
+export function readAnswer(
+  ruleName: string,
+  finished: unknown,
+  maxAnswer: number,
+  wantResult = false,
+): AnswerCheck {
+  if (wantResult && typeof finished === 'number')
+    return {
+      error: sandboxError(
+        'BAD_ANSWER',
+        `${ruleName}() returned more than ${MAX_RESULT_LENGTH} characters of JSON`,
+        {
+          reason: 'too_long',
+          limit: MAX_RESULT_LENGTH,
+        },
+      ),
+    };
   let parsed: z.output<typeof finishShape> | undefined;
   if (typeof finished === 'string') {
     try {
@@ -39,6 +62,7 @@ export function readAnswer(ruleName: string, finished: unknown, maxAnswer: numbe
   }
   if (!parsed)
     return { error: sandboxError('BAD_ANSWER', `rule ${ruleName} gave an answer that could not be read`) };
+  if (wantResult) return { result: parsed.result ?? null };
   const { answer, answerType = answer === null ? 'null' : 'string' } = parsed;
   if (answer === null) {
     return NOTHING.has(answerType)

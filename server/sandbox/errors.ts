@@ -15,6 +15,8 @@ export const SANDBOX_ERROR = {
   RULE_ROWS: 'RULE_ROWS',
   /** The answer is too long or not a string-like value. */
   BAD_ANSWER: 'BAD_ANSWER',
+  /** Too many writes in one privileged call. */
+  RULE_WRITES: 'RULE_WRITES',
   /** The rule set no answer. */
   NO_ANSWER: 'NO_ANSWER',
   /** Every isolate is busy and the queue is full, or the wait outlasted the wall limit. */
@@ -35,4 +37,8 @@ export const sandboxError = (
 
 /** The limit breaches: fatal for the run even when the script catches what they throw. */
 export const isLimitCode = (code: SandboxErrorCode): boolean =>
-  code === 'RULE_TIMEOUT' || code === 'RULE_MEMORY' || code === 'RULE_HOST_CALLS' || code === 'RULE_ROWS';
+  code === 'RULE_TIMEOUT' ||
+  code === 'RULE_MEMORY' ||
+  code === 'RULE_HOST_CALLS' ||
+  code === 'RULE_ROWS' ||
+  code === 'RULE_WRITES';

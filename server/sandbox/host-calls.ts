@@ -74,8 +74,9 @@ function breach(
 }
 
 export const defaultHandlers: HostHandlers = {
-  describe: ({ table }, _trace, { reader }) => reader.describe(table) ?? null,
-  async select({ table, query, limit, offset }, trace, { reader, limits }) {
+  describe: ({ table }, trace, { reader }) => (trace.reader ?? reader).describe(table) ?? null,
+  async select({ table, query, limit, offset }, trace, { reader: hostReader, limits }) {
+    const reader = trace.reader ?? hostReader;
     const max = limits.maxRows;
     // One row more than allowed tells "too many" apart from "exactly the maximum".
     const asked = limit && limit <= max ? limit : max + 1;
@@ -90,7 +91,7 @@ export const defaultHandlers: HostHandlers = {
     trace.reads.push({ table, query, rows: rows.length });
     return rows;
   },
-  count: ({ table, query }, _trace, { reader }) => reader.count({ table, query }),
+  count: ({ table, query }, trace, { reader }) => (trace.reader ?? reader).count({ table, query }),
   log({ level, message }, trace) {
     trace.logs.push({ level, message });
     return null;

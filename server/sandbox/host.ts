@@ -5,10 +5,11 @@
  * it waits in a bounded queue.
  */
 import { availableParallelism } from 'node:os';
-import { SANDBOX_ERROR, type SandboxError, sandboxError } from './errors.ts';
+import { SANDBOX_ERROR, sandboxError } from './errors.ts';
 import { defaultHandlers, type HostCallDeps, type HostHandlers, handleHostCall } from './host-calls.ts';
 import { IsolateSlot, type SlotCounters } from './isolate-slot.ts';
 import { RuleChecker } from './rule-checker.ts';
+import type { RunEnd } from './run-failure.ts';
 import { createRunTrace } from './run-trace.ts';
 import { PRELUDE_SOURCE, STANDARD_PARAMS } from './runtime/index.ts';
 import { scriptKey } from './script-cache.ts';
@@ -66,7 +67,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         logger,
         counters,
         contexts: options.contextsPerIsolate ?? 2,
-        recycleAfterContexts: options.recycleAfterContexts ?? 500,
+        recycleAfterContexts: options.recycleAfterContexts ?? 1000,
         recycleHeapRatio: options.recycleHeapRatio ?? 0.6,
         onHostCall: (op, payload, trace) => handleHostCall(op, payload, trace, deps, handlers),
       }),
@@ -114,14 +115,11 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
       return;
     }
     slot.busy = false;
-    slot.maintain();
+    // After the caller has its result: maintenance is not its wait.
+    setImmediate(() => slot.maintain());
   }
 
-  function result(
-    trace: ReturnType<typeof createRunTrace>,
-    started: number,
-    end: { answer: string } | { error: SandboxError },
-  ): RunResult {
+  function result(trace: ReturnType<typeof createRunTrace>, started: number, end: RunEnd): RunResult {
     const base = {
       logs: trace.logs,
       reads: trace.reads,
@@ -129,6 +127,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
       durationMs: round(performance.now() - started),
     };
     if ('answer' in end) return { answer: end.answer, outcome: 'answer', ...base };
+    if ('result' in end) return { answer: null, outcome: 'answer', result: end.result, ...base };
     const outcome = end.error.code === SANDBOX_ERROR.NO_ANSWER ? 'no_answer' : 'error';
     return { answer: null, outcome, error: end.error, ...base };
   }
@@ -140,7 +139,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
       runOptions: RunOptions = {},
     ): Promise<RunResult> {
       const started = performance.now();
-      const trace = createRunTrace(rule.name, runOptions.callId);
+      const trace = createRunTrace(rule.name, runOptions);
       if (closed)
         return result(trace, started, { error: sandboxError('SANDBOX_CLOSED', 'the sandbox is closed') });
       const key = scriptKey(rule);
@@ -158,9 +157,12 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         params: runtimeParams(params),
         now: (runOptions.now ?? new Date()).toISOString(),
         standardParams: runtime.standardParams,
+        ...(runOptions.args ? { args: runOptions.args } : {}),
+        ...(runOptions.wantResult ? { wantResult: true } : {}),
+        ...(runOptions.functions ? { functions: runOptions.functions } : {}),
       });
       try {
-        return result(trace, started, await slot.run(rule, key, config, trace));
+        return result(trace, started, await slot.run(rule, key, config, trace, runOptions.wantResult));
       } finally {
         releaseSlot(slot);
       }

@@ -35,6 +35,8 @@ export type SlotOptions = {
 };
 
 const MAX_BACKOFF_MS = 30_000;
+/** Back-to-back runs check the heap inline this often (one short call); idle slots after every run. */
+const HEAP_CHECK_EVERY = 32;
 
 export class IsolateSlot {
   /** Claimed by the host for a run; set and cleared by the host only. */
@@ -45,7 +47,7 @@ export class IsolateSlot {
   #cache!: ScriptCache;
   #ready: PreparedContext[] = [];
   #contexts = 0;
-  #heapCheckDue = false;
+  #runsSinceHeapCheck = 0;
   #retire: RecycleReason | null = null;
   #step: Promise<void> | null = null;
   #failures = 0;
@@ -70,13 +72,16 @@ export class IsolateSlot {
     return this.#cache.has(key);
   }
 
-  async run(rule: RuleSource, key: string, config: string, trace: RunTrace): Promise<RunEnd> {
+  async run(
+    rule: RuleSource,
+    key: string,
+    config: string,
+    trace: RunTrace,
+    wantResult = false,
+  ): Promise<RunEnd> {
     const started = performance.now();
     try {
-      if (this.#step) await this.#step;
-      // Handed over straight from a run that killed the isolate: no maintenance step ran in between.
-      if (this.#isolate.isDisposed) this.#retire ??= 'catastrophic';
-      if (this.#retire && !this.#closed) await this.#renew(this.#retire);
+      await this.#catchUp();
       if (this.#closed) return { error: sandboxError('SANDBOX_CLOSED', 'the sandbox is closed') };
       const compiled = await this.#cache.get(rule, key);
       if ('error' in compiled) return compiled;
@@ -92,19 +97,20 @@ export class IsolateSlot {
           trace,
           limits: this.#options.limits,
           started,
+          wantResult,
           kill: (limit) => {
             if (isolate === this.#isolate) this.#kill(limit);
           },
         });
         return 'thrown' in done ? this.#end(done.thrown, rule, trace, started, done.phase) : done;
       } finally {
-        prepared.release();
+        setImmediate(() => prepared.release());
       }
     } catch (error) {
       return this.#end(error, rule, trace, started, 'setup');
     } finally {
       trace.ended = true;
-      this.#heapCheckDue = true;
+      this.#runsSinceHeapCheck += 1;
     }
   }
 
@@ -132,6 +138,19 @@ export class IsolateSlot {
     return end;
   }
 
+  /**
+   * Under steady load runs follow each other with no idle moment for maintenance: what must not
+   * wait (replacing a dead or worn isolate, a periodic heap check) is done before the run instead.
+   */
+  async #catchUp(): Promise<void> {
+    if (this.#step) await this.#step;
+    if (this.#closed) return;
+    if (this.#isolate.isDisposed) this.#retire ??= 'catastrophic';
+    if (!this.#retire && this.#contexts >= this.#options.recycleAfterContexts) this.#retire = 'contexts';
+    if (!this.#retire && this.#runsSinceHeapCheck >= HEAP_CHECK_EVERY) await this.#checkHeap();
+    if (this.#retire) await this.#renew(this.#retire);
+  }
+
   /** Runs the next maintenance step unless a run holds the slot; one step at a time. */
   maintain(): void {
     if (this.#step || this.busy || this.#closed) return;
@@ -149,7 +168,7 @@ export class IsolateSlot {
     if (this.#isolate.isDisposed) this.#retire ??= 'catastrophic';
     if (!this.#retire && this.#contexts >= this.#options.recycleAfterContexts) this.#retire = 'contexts';
     if (this.#retire) return this.#renew(this.#retire);
-    if (this.#heapCheckDue) return this.#checkHeap();
+    if (this.#runsSinceHeapCheck > 0) return this.#checkHeap();
     if (this.#ready.length < this.#options.contexts)
       return this.#prepare().then((prepared) => {
         this.#ready.push(prepared);
@@ -159,7 +178,7 @@ export class IsolateSlot {
   }
 
   async #checkHeap(): Promise<void> {
-    this.#heapCheckDue = false;
+    this.#runsSinceHeapCheck = 0;
     const heap = await this.#isolate.getHeapStatistics();
     const used = heap.used_heap_size + heap.externally_allocated_size;
     if (used > this.#options.recycleHeapRatio * this.#options.limits.memoryMb * 1024 * 1024)
@@ -217,7 +236,7 @@ export class IsolateSlot {
     this.#base.catch(() => {}); // surfaced by the step or run that awaits it
     this.#ready = [];
     this.#contexts = 0;
-    this.#heapCheckDue = false;
+    this.#runsSinceHeapCheck = 0;
     this.#retire = null;
   }
 

@@ -1,11 +1,12 @@
 /**
  * A fresh context made ready ahead of a run: `$host` bound, the runtime's prelude evaluated, the
  * driver's `control` function referenced. Preparing one costs a few hundred microseconds and happens
- * between runs; a run then only begins, runs the rule, and finishes. Every context serves one run
+ * between runs; a run is then one call into it. Every context serves one run
  * and is released, so nothing of one run (globals, prototypes, built-ins) is seen by the next.
  */
 import ivm from 'isolated-vm';
-import { BOOTSTRAP_FILE, BOOTSTRAP_SOURCE, DRIVER_FILE, DRIVER_SOURCE, RUNTIME_FILE } from './bootstrap.ts';
+import { BOOTSTRAP_FILE, BOOTSTRAP_SOURCE, RUNTIME_FILE } from './bootstrap.ts';
+import { type ControlResult, DRIVER_FILE, DRIVER_SOURCE } from './driver.ts';
 import type { RunTrace } from './run-trace.ts';
 import type { SandboxRuntime } from './types.ts';
 
@@ -17,7 +18,9 @@ export type HostCallHandler = (op: unknown, payloadJson: unknown, trace: RunTrac
 
 export type PreparedContext = {
   context: ivm.Context;
-  control: ivm.Reference<(action: number, json?: string, limit?: number) => string | number | null>;
+  control: ivm.Reference<
+    (config: string, maxOut: number, script: ivm.Script, context: ivm.Context) => ControlResult
+  >;
   /** Set for the length of a run: host calls from this context are answered for that run only. */
   binding: { trace: RunTrace | null };
   release(): void;

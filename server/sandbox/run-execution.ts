@@ -1,13 +1,13 @@
 /**
- * One run in a prepared context: `control(BEGIN)` and the rule's script issued together, then
- * `control(FINISH)`, under the CPU watch. A script stuck in a builtin that never checks for
- * termination (`a.length = 1e8; a.fill(0)`) can leave isolated-vm's promise unsettled after its
- * isolate is disposed; the run is abandoned shortly after the disposal, so the host never hangs.
+ * One run in a prepared context: one asynchronous call of the driver's `control`, which begins,
+ * runs the rule and finishes inside the isolate, under the CPU watch. A script stuck in a builtin
+ * that never checks for termination can leave isolated-vm's promise unsettled after its isolate is
+ * disposed; the run is then abandoned shortly after the disposal, so the host never hangs.
  */
 import type ivm from 'isolated-vm';
 import type { SandboxLimits } from '../config/env.ts';
-import { maxFinishLength, readAnswer } from './answer.ts';
-import { CONTROL_BEGIN, CONTROL_FINISH } from './bootstrap.ts';
+import { MAX_RESULT_LENGTH, maxFinishLength, readAnswer } from './answer.ts';
+import type { ControlResult } from './driver.ts';
 import { watchLimits } from './limit-watch.ts';
 import type { PreparedContext } from './prepared-context.ts';
 import { type RunEnd, timeoutError } from './run-failure.ts';
@@ -23,6 +23,8 @@ export type Execution = {
   trace: RunTrace;
   limits: SandboxLimits;
   started: number;
+  /** A privileged call: the function's JSON result is wanted, not an answer. */
+  wantResult: boolean;
   /** Dispose the isolate for a broken limit. */
   kill(limit: 'cpu' | 'wall'): void;
 };
@@ -30,10 +32,17 @@ export type Execution = {
 /** What the run threw, and where: 'begin' runs only the runtime, so a failure there is the sandbox's. */
 export type Thrown = { thrown: unknown; phase: 'begin' | 'rule' };
 
-/** isolated-vm can end very short timeouts in a catastrophic error (#301): never ask for less. */
-const MIN_TIMEOUT_MS = 20;
 /** How long a disposed isolate's promises get to settle before the run is given up on. */
 const ABANDON_AFTER_MS = 100;
+
+/** The thrown value as an Error the host's formatting reads (a primitive stays a primitive). */
+function thrownError(done: Extract<ControlResult, { kind: 'thrown' }>): unknown {
+  if (done.primitive) return done.message;
+  const error = new Error(done.message);
+  error.name = done.name || 'Error';
+  error.stack = done.stack;
+  return error;
+}
 
 export const GONE_MESSAGE = 'the isolate was disposed under the run (memory limit)';
 
@@ -59,33 +68,22 @@ export async function executeRun(x: Execution): Promise<RunEnd | Thrown> {
     onGone: () => abandon(new Error(GONE_MESSAGE)),
   });
   prepared.binding.trace = trace;
+  const maxOut = x.wantResult ? MAX_RESULT_LENGTH : maxFinishLength(limits.maxAnswer);
   try {
-    // Issued together: the isolate runs them in order while the host waits for one hop.
-    const begin = prepared.control.apply(
-      undefined,
-      [CONTROL_BEGIN, x.config, maxFinishLength(limits.maxAnswer)],
-      {
+    const done = (await settle(
+      prepared.control.apply(undefined, [x.config, maxOut, x.script, prepared.context], {
         timeout: limits.wallMs,
-      },
-    );
-    const body = x.script.run(prepared.context, { timeout: limits.wallMs });
-    const [began, ran] = await Promise.allSettled([settle(begin), settle(body)]);
-    if (began.status === 'rejected') return { thrown: began.reason, phase: 'begin' };
-    if (ran.status === 'rejected') return { thrown: ran.reason, phase: 'rule' };
+        result: { copy: true },
+      }),
+    )) as ControlResult;
     if (trace.breach) return { error: trace.breach };
-    const left = limits.wallMs - (performance.now() - x.started);
-    let finished: unknown;
-    try {
-      finished = await settle(
-        prepared.control.apply(undefined, [CONTROL_FINISH], {
-          timeout: Math.max(MIN_TIMEOUT_MS, Math.ceil(left)),
-        }),
-      );
-    } catch (thrown) {
-      return { thrown, phase: 'rule' };
-    }
-    if (trace.breach) return { error: trace.breach };
-    return readAnswer(x.rule.name, finished, limits.maxAnswer);
+    if (done.kind === 'thrown') return { thrown: thrownError(done), phase: done.phase };
+    // No JSON and no length: finish() gave something that is not a string (readAnswer refuses it).
+    const finished = done.json ?? (done.length > 0 ? done.length : null);
+    return readAnswer(x.rule.name, finished, limits.maxAnswer, x.wantResult);
+  } catch (thrown) {
+    // Termination (a timeout, the isolate disposed) cannot be caught inside: it rejects the call.
+    return { thrown, phase: 'rule' };
   } finally {
     watch.stop();
     prepared.binding.trace = null;

@@ -8,7 +8,7 @@ import { type SandboxError, sandboxError } from './errors.ts';
 import { ruleError } from './rule-errors.ts';
 import type { RunTrace } from './run-trace.ts';
 
-export type RunEnd = { answer: string } | { error: SandboxError };
+export type RunEnd = { answer: string } | { result: unknown } | { error: SandboxError };
 
 export type FailureFacts = {
   rule: string;
@@ -48,7 +48,11 @@ export function runFailure(error: unknown, facts: FailureFacts): { error: Sandbo
     return { error: sandboxError('RULE_ERROR', `the sandbox failed while running rule ${rule}`) };
   }
   // V8 refuses an ArrayBuffer past the isolate's limit without disposing it: still the memory limit.
-  if (error instanceof RangeError && messageOf(error) === 'Array buffer allocation failed')
+  if (
+    error instanceof Error &&
+    error.name === 'RangeError' &&
+    messageOf(error) === 'Array buffer allocation failed'
+  )
     return { error: memoryError(rule, limits) };
   // A rule can throw an error with this message, but not while spending less than the wall time.
   if (messageOf(error) === 'Script execution timed out.' && facts.elapsedMs >= limits.wallMs * 0.9)

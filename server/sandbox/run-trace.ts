@@ -3,8 +3,9 @@
  * the first limit it broke. The breach lives here, outside the isolate, so a script that catches
  * the error it was thrown cannot make the run succeed.
  */
+import type { RecordReader } from '../records/types.ts';
 import type { SandboxError } from './errors.ts';
-import type { RunLog, RunRead, RunWrite } from './types.ts';
+import type { RunLog, RunOptions, RunRead, RunWrite } from './types.ts';
 
 export type RunTrace = {
   readonly ruleName: string;
@@ -17,17 +18,30 @@ export type RunTrace = {
   breach: SandboxError | null;
   /** Set when the run is over: a late call from its context (a dangling callback) is refused. */
   ended: boolean;
+  /** The reader of this run's queries, when not the host's (a privileged call reads in its transaction). */
+  readonly reader: RecordReader | undefined;
+  /** Opaque to the host: the privileged service's scope, for its `call` and `write` handlers. */
+  readonly privileged: unknown;
+  readonly dryRun: boolean;
+  /** Kept by the privileged service on the top-level run. */
+  writeCount?: number;
 };
 
-export const createRunTrace = (ruleName: string, callId?: string): RunTrace => ({
+export const createRunTrace = (
+  ruleName: string,
+  options: Pick<RunOptions, 'callId' | 'reader' | 'privileged' | 'dryRun'> = {},
+): RunTrace => ({
   ruleName,
-  callId,
+  callId: options.callId,
   logs: [],
   reads: [],
   writes: [],
   hostCalls: 0,
   breach: null,
   ended: false,
+  reader: options.reader,
+  privileged: options.privileged,
+  dryRun: options.dryRun ?? false,
 });
 
 export function recordBreach(trace: RunTrace, error: SandboxError): SandboxError {

@@ -13,8 +13,18 @@ export type Compiled = { script: ivm.Script } | { error: SandboxError };
 
 const MAX_ENTRIES = 256;
 
-export const scriptKey = (rule: RuleSource): string =>
-  `${rule.name}\u0000${rule.version}\u0000${createHash('sha256').update(rule.script).digest('base64url')}`;
+const recentKeys = new Map<string, { script: string; key: string }>();
+
+/** name, version and source hash; the hash is remembered per rule version, as the same source comes again. */
+export function scriptKey(rule: RuleSource): string {
+  const id = `${rule.name}\u0000${rule.version}`;
+  const recent = recentKeys.get(id);
+  if (recent?.script === rule.script) return recent.key;
+  const key = `${id}\u0000${createHash('sha256').update(rule.script).digest('base64url')}`;
+  if (recentKeys.size >= 1024) recentKeys.clear();
+  recentKeys.set(id, { script: rule.script, key });
+  return key;
+}
 
 export class ScriptCache {
   readonly #entries = new Map<string, Promise<Compiled>>();

@@ -35,6 +35,8 @@ export type RunResult = {
   reads: RunRead[];
   writes: RunWrite[];
   durationMs: number;
+  /** With `wantResult`: the JSON value the rule's function returned. */
+  result?: unknown;
 };
 
 export type RunOptions = {
@@ -42,6 +44,19 @@ export type RunOptions = {
   now?: Date;
   /** The telephony client's call id, for the host's own log lines. */
   callId?: string;
+  /** A dry run: handed to the `call`/`write` handlers on the trace (they roll back). */
+  dryRun?: boolean;
+  // For the privileged service (SPEC §8), which runs non-client-callable rules on a host of its own:
+  /** Arguments for the function of the rule's name (JSON values). */
+  args?: unknown[];
+  /** Take the function's JSON return value as `result` instead of an answer. */
+  wantResult?: boolean;
+  /** Non-client-callable rules to define as global functions (each call is the `call` host op). */
+  functions?: readonly string[];
+  /** The reader for this run's queries instead of the host's. */
+  reader?: RecordReader;
+  /** Opaque to the host: put on the run's trace for the `call` and `write` handlers. */
+  privileged?: unknown;
 };
 
 /** A syntax problem, positions 1-based as an editor shows them. */
@@ -67,7 +82,7 @@ export type SandboxHostOptions = {
   contextsPerIsolate?: number;
   /** Runs that may wait for an isolate before SANDBOX_BUSY (default 100). */
   queueLimit?: number;
-  /** Recycle an isolate after this many contexts (default 500). */
+  /** Recycle an isolate after this many contexts (default 1000). */
   recycleAfterContexts?: number;
   /** Recycle an isolate when its used heap passes this share of the memory limit (default 0.6). */
   recycleHeapRatio?: number;

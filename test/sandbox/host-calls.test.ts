@@ -119,10 +119,15 @@ describe('limits and failures', () => {
     });
     const logger = { warn: vi.fn(), error: vi.fn() };
     const reply = JSON.parse(
-      await handleHostCall('select', '{"table":"broken","query":""}', createRunTrace('T', 'call-1'), {
-        ...deps,
-        logger,
-      }),
+      await handleHostCall(
+        'select',
+        '{"table":"broken","query":""}',
+        createRunTrace('T', { callId: 'call-1' }),
+        {
+          ...deps,
+          logger,
+        },
+      ),
     );
     expect(reply.error).toEqual({
       message: 'the select call failed on the server; the detail is in the server log',

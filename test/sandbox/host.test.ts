@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SandboxLimits } from '../../server/config/env.ts';
 import type { SandboxHost } from '../../server/sandbox/types.ts';
-import { rule, show, TEST_LIMITS, testHost } from './fixtures.ts';
+import { fakeReader, rule, show, TEST_LIMITS, testHost } from './fixtures.ts';
 
 const NORMAL = "answer = '/sys_user.do?sys_id=' + sysparm_caller_id;";
 
@@ -269,5 +269,70 @@ describe('concurrency', () => {
     await closing.close();
     const result = await closing.run(rule(NORMAL), {});
     expect(result.error?.code, show(result)).toBe('SANDBOX_CLOSED');
+  });
+});
+
+describe('extension points for the privileged service', () => {
+  const privileged = (name: string, script: string) => ({ name, version: 1, script, clientCallable: false });
+
+  it("runs a rule's function with arguments for its JSON result", async () => {
+    const result = await host.run(
+      privileged('addOne', 'function addOne(n, o) { return { n: n + 1, o: o.k }; }'),
+      {},
+      { args: [1, { k: 'v' }], wantResult: true },
+    );
+    expect(result, show(result)).toMatchObject({ outcome: 'answer', answer: null, result: { n: 2, o: 'v' } });
+  });
+
+  it('hands function calls and writes to the handlers given, with the scope of the run', async () => {
+    const seen: unknown[] = [];
+    const custom = testHost({
+      isolates: 1,
+      handlers: {
+        call: ({ name, args }, trace) => {
+          seen.push(['call', name, args, trace.privileged]);
+          return 'called';
+        },
+        write: ({ table, operation }, trace) => {
+          seen.push(['write', table, operation, trace.privileged, trace.dryRun]);
+          return 'new-id';
+        },
+      },
+    });
+    try {
+      const called = await custom.run(
+        rule("answer = '/' + ctiRecordTaskCall('INC1');"),
+        {},
+        {
+          functions: ['ctiRecordTaskCall'],
+          privileged: 'scope-1',
+        },
+      );
+      expect(called.answer, show(called)).toBe('/called');
+      const script =
+        "function W() { var u = new GlideRecord('sys_user'); u.initialize(); u.name = 'x'; return u.insert(); }";
+      const wrote = await custom.run(
+        privileged('W', script),
+        {},
+        { wantResult: true, privileged: 'scope-2', dryRun: true },
+      );
+      expect(wrote.result, show(wrote)).toBe('new-id');
+      expect(seen).toEqual([
+        ['call', 'ctiRecordTaskCall', ['INC1'], 'scope-1'],
+        ['write', 'sys_user', 'insert', 'scope-2', true],
+      ]);
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it('reads through the reader given for the run', async () => {
+    const reader = {
+      ...fakeReader,
+      select: async () => [{ sys_id: 'tx1', name: 'In the transaction', active: true }],
+    };
+    const script = "var u = new GlideRecord('sys_user'); u.get('sys_id', 'tx1'); answer = '/' + u.name;";
+    const result = await host.run(rule(script), {}, { reader });
+    expect(result.answer, show(result)).toBe('/In the transaction');
   });
 });
