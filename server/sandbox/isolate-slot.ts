@@ -51,6 +51,7 @@ export class IsolateSlot {
   #retire: RecycleReason | null = null;
   #step: Promise<void> | null = null;
   #failures = 0;
+  #retryAt = 0;
   #closed = false;
 
   constructor(options: SlotOptions) {
@@ -169,7 +170,7 @@ export class IsolateSlot {
     if (!this.#retire && this.#contexts >= this.#options.recycleAfterContexts) this.#retire = 'contexts';
     if (this.#retire) return this.#renew(this.#retire);
     if (this.#runsSinceHeapCheck > 0) return this.#checkHeap();
-    if (this.#ready.length < this.#options.contexts)
+    if (this.#ready.length < this.#options.contexts && performance.now() >= this.#retryAt)
       return this.#prepare().then((prepared) => {
         this.#ready.push(prepared);
         this.#failures = 0;
@@ -192,8 +193,11 @@ export class IsolateSlot {
     await this.#base;
   }
 
-  /** A prelude that does not start would fail every run: log it and try again later, less and less often. */
-  async #stepFailed(error: unknown): Promise<void> {
+  /**
+   * A prelude that does not start would fail every run: log it and prepare again later, less and
+   * less often. The wait is no step, so a run given this slot meanwhile is not held up by it.
+   */
+  #stepFailed(error: unknown): void {
     if (this.#closed) return;
     this.#failures += 1;
     this.#options.logger?.error(
@@ -201,7 +205,8 @@ export class IsolateSlot {
       'sandbox could not prepare a context',
     );
     const wait = Math.min(MAX_BACKOFF_MS, 50 * 2 ** this.#failures);
-    await new Promise((resolve) => setTimeout(resolve, wait).unref());
+    this.#retryAt = performance.now() + wait;
+    setTimeout(() => this.maintain(), wait).unref();
   }
 
   async #prepare(): Promise<PreparedContext> {

@@ -2,7 +2,7 @@
  * The sandbox host with the real runtime over an in-memory reader: answers, every limit with its
  * code, the compile cache, fresh state between runs, recycling, and isolation under load.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { SandboxLimits } from '../../server/config/env.ts';
 import type { SandboxHost } from '../../server/sandbox/types.ts';
 import { fakeReader, rule, show, TEST_LIMITS, testHost } from './fixtures.ts';
@@ -261,6 +261,31 @@ describe('concurrency', () => {
       expect(answered.answer, show(answered)).toBe('/sys_user.do?sys_id=queued');
     } finally {
       await single.close();
+    }
+  });
+
+  it('fails fast, and logs why, when the runtime cannot start', async () => {
+    const logger = { warn: vi.fn(), error: vi.fn() };
+    const broken = testHost({
+      isolates: 1,
+      logger,
+      runtime: { prelude: "throw new Error('broken prelude');", standardParams: [] },
+    });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const result = await broken.run(rule(NORMAL), {});
+        expect(result.error, show(result)).toEqual({
+          code: 'RULE_ERROR',
+          message: 'the sandbox could not start rule TestRule',
+        });
+        expect(result.durationMs).toBeLessThan(1000);
+      }
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.objectContaining({ err: expect.objectContaining({ message: 'broken prelude' }) }),
+        expect.stringMatching(/^sandbox /),
+      );
+    } finally {
+      await broken.close();
     }
   });
 
