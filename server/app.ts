@@ -8,9 +8,14 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { auditRoutes } from './api/audit/routes.ts';
 import { authRoutes } from './api/auth/routes.ts';
 import { callRoutes } from './api/calls/routes.ts';
+import { dictionaryRoutes } from './api/dictionary/routes.ts';
+import { createDictionaryService } from './api/dictionary/service.ts';
+import { dryRunRoutes } from './api/dry-run/routes.ts';
 import { healthRoutes } from './api/health/routes.ts';
 import { recordRoutes } from './api/records/routes.ts';
 import { ruleRoutes } from './api/rules/routes.ts';
+import { tableRoutes } from './api/tables/routes.ts';
+import { createTableService } from './api/tables/service.ts';
 import { installAuth } from './http/auth.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { processorRoutes } from './processor/routes.ts';
@@ -33,9 +38,12 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
   healthRoutes(app, services);
   authRoutes(app, services);
   recordRoutes(app, services);
+  tableRoutes(app, createTableService(services));
+  dictionaryRoutes(app, createDictionaryService(services));
   ruleRoutes(app, services.rules);
   callRoutes(app, services);
   auditRoutes(app, services);
+  dryRunRoutes(app, services);
   processorRoutes(app, { processor: services.processor, renderFallback: renderFallbackScreen });
   screenRoutes(app, services);
   return app;

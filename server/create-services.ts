@@ -8,24 +8,59 @@ import type { Config } from './config/env.ts';
 import type { Database } from './db/database.ts';
 import type { Dictionary } from './dictionary/model.ts';
 import { createDictionaryStore } from './dictionary/store.ts';
+import { createPrivilegedHandlers } from './privileged/service.ts';
 import { createProcessor } from './processor/process-call.ts';
 import { createRecordReader } from './records/reader.ts';
 import { createRuleService } from './rules/service.ts';
 import { createSandboxHost } from './sandbox/host.ts';
+import type { SandboxHost } from './sandbox/types.ts';
 import type { Services } from './services.ts';
 
-export function createServices(config: Config, database: Database, dictionary: Dictionary, logger?: FastifyBaseLogger): Services {
+export function createServices(
+  config: Config,
+  database: Database,
+  dictionary: Dictionary,
+  logger?: FastifyBaseLogger,
+): Services {
   const store = createDictionaryStore(database, dictionary);
-  const reader = createRecordReader({ database, dictionary: store.current, defaultRegion: config.defaultRegion });
-  const sandbox = createSandboxHost({ limits: config.sandbox, reader, ...(logger ? { logger } : {}) });
-  const rules = createRuleService({
+  const reader = createRecordReader({
     database,
-    compile: (script, name) => sandbox.compile(script, name),
+    dictionary: store.current,
+    defaultRegion: config.defaultRegion,
   });
+  const log = logger ? { logger } : {};
+  // Rules first: the privileged handlers look rules up; the sandbox checks syntax for the rules service.
+  let sandbox: SandboxHost | undefined;
+  const rules = createRuleService({ database, compile: (script, name) => sandbox!.compile(script, name) });
+  const handlers = createPrivilegedHandlers({
+    database,
+    dictionary: store,
+    defaultRegion: config.defaultRegion,
+    findRule: (name, db) => rules.find(name, db),
+    functionNames: () => rules.functionNames(),
+    host: () => privileged,
+    maxDepth: config.privileged.callDepth,
+    maxWrites: config.privileged.maxWrites,
+  });
+  sandbox = createSandboxHost({ limits: config.sandbox, reader, handlers, ...log });
+  // Non-client-callable rules run on isolates of their own: their caller's isolate waits meanwhile,
+  // so sharing one pool could leave a caller waiting for its own isolate.
+  const privileged = createSandboxHost({ limits: config.sandbox, reader, handlers, isolates: 2, ...log });
   const processor = createProcessor({ database, dictionary: store, rules, sandbox, config });
-  return { config, database, dictionary: store, accounts: createAccountService(database.db), reader, sandbox, rules, processor };
+  return {
+    config,
+    database,
+    dictionary: store,
+    accounts: createAccountService(database.db),
+    reader,
+    sandbox,
+    privileged,
+    rules,
+    processor,
+  };
 }
 
 export async function closeServices(services: Services): Promise<void> {
   await services.sandbox.close();
+  await services.privileged.close();
 }

@@ -15,6 +15,8 @@ export type Services = {
   accounts: AccountService;
   reader: RecordReader;
   sandbox: SandboxHost;
+  /** The isolates that run non-client-callable rules (SPEC §8). */
+  privileged: SandboxHost;
   rules: RuleService;
   processor: Processor;
 };

@@ -61,6 +61,8 @@ export const envSchema = z.object({
   SANDBOX_HOST_CALLS: wholeNumber(1, 1_000_000).default(500),
   SANDBOX_MAX_ROWS: wholeNumber(1, 1_000_000).default(1000),
   SANDBOX_MAX_ANSWER: wholeNumber(16, 1_000_000).default(2048),
+  SANDBOX_MAX_WRITES: wholeNumber(1, 100_000).default(100),
+  SANDBOX_CALL_DEPTH: wholeNumber(1, 16).default(4),
   ANSWER_ORIGINS: z
     .string()
     .default('')
@@ -93,6 +95,8 @@ export type Config = Readonly<{
   ctiToken: string | undefined;
   defaultRegion: string;
   sandbox: Readonly<SandboxLimits>;
+  /** Limits of the privileged service (SPEC §8): writes per call, and how deep functions may call each other. */
+  privileged: Readonly<{ maxWrites: number; callDepth: number }>;
   answerOrigins: readonly string[];
   logLevel: Env['LOG_LEVEL'];
 }>;
@@ -138,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRows: e.SANDBOX_MAX_ROWS,
       maxAnswer: e.SANDBOX_MAX_ANSWER,
     }),
+    privileged: Object.freeze({ maxWrites: e.SANDBOX_MAX_WRITES, callDepth: e.SANDBOX_CALL_DEPTH }),
     answerOrigins: Object.freeze(e.ANSWER_ORIGINS),
     logLevel: e.LOG_LEVEL,
   });

@@ -16,7 +16,7 @@ import { validateRecord } from '../records/validate-record.ts';
 export type WriteRequest = {
   table: string;
   operation: 'insert' | 'update' | 'delete';
-  sysId?: string | null;
+  sysId?: string | null | undefined;
   fields: Record<string, unknown>;
 };
 

@@ -76,3 +76,16 @@ export function buildPrefill(
   const encoded = [...fields].map(([field, value]) => encodeCondition(field, '=', value)).join('^');
   return { query: encoded === '' ? null : encoded, notes };
 }
+
+/** The parameters a rule sees: the call's, with `sysparm_query` replaced by the checked, merged pre-fill. */
+export function ruleParameters(
+  params: Record<string, string>,
+  incident: TableInfo | undefined,
+  standardParams: readonly string[],
+): { ruleParams: Record<string, string>; prefill: Prefill } {
+  const prefill = incident ? buildPrefill(params, incident, standardParams) : { query: null, notes: [] };
+  const ruleParams: Record<string, string> = { ...params };
+  if (prefill.query) ruleParams.sysparm_query = prefill.query;
+  else delete ruleParams.sysparm_query;
+  return { ruleParams, prefill };
+}

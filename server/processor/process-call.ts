@@ -13,7 +13,7 @@ import type { RunResult, SandboxHost } from '../sandbox/types.ts';
 import { checkAnswer } from './answer-check.ts';
 import { phoneMasker, recentAnswer, writeCall } from './call-log.ts';
 import { readCallParams } from './params.ts';
-import { buildPrefill } from './prefill.ts';
+import { ruleParameters } from './prefill.ts';
 
 export const DEFAULT_RULE = 'CTIProcessing';
 export { STANDARD_PARAMS } from '../sandbox/runtime/index.ts';
@@ -49,7 +49,7 @@ export type CallOutcome =
 export type ProcessorDeps = {
   database: Database;
   dictionary: DictionaryStore;
-  rules: Pick<RuleService, 'find'>;
+  rules: Pick<RuleService, 'find' | 'functionNames'>;
   sandbox: Pick<SandboxHost, 'run'>;
   config: { defaultRegion: string; answerOrigins: readonly string[] };
 };
@@ -72,8 +72,11 @@ export function createProcessor(deps: ProcessorDeps) {
       };
     }
     const { params, notes } = read;
-    const incident = deps.dictionary.current().get('incident');
-    const prefill = incident ? buildPrefill(params, incident, STANDARD_PARAMS) : { query: null, notes: [] };
+    const { ruleParams, prefill } = ruleParameters(
+      params,
+      deps.dictionary.current().get('incident'),
+      STANDARD_PARAMS,
+    );
     notes.push(...prefill.notes);
     const view = params.sysparm_view ?? null;
     const ruleName = params.sysparm_cti_rule?.trim() || DEFAULT_RULE;
@@ -133,13 +136,13 @@ export function createProcessor(deps: ProcessorDeps) {
     }
 
     const run = (async (): Promise<CallOutcome> => {
-      const ruleParams: Record<string, string> = { ...params };
-      if (prefill.query) ruleParams.sysparm_query = prefill.query;
-      else delete ruleParams.sysparm_query;
       const result = await deps.sandbox.run(
         { name: rule.name, version: rule.version, script: rule.script, clientCallable: true },
         ruleParams,
-        params.sysparm_call_id ? { callId: params.sysparm_call_id } : {},
+        {
+          functions: await deps.rules.functionNames(),
+          ...(params.sysparm_call_id ? { callId: params.sysparm_call_id } : {}),
+        },
       );
       const verdict = judge(result, deps.config.answerOrigins);
       const durationMs = Math.round(performance.now() - started);
@@ -221,7 +224,7 @@ type Verdict =
   | { ok: true; location: string }
   | { ok: false; error: SandboxError | { code: string; message: string } };
 
-function judge(result: RunResult, origins: readonly string[]): Verdict {
+export function judge(result: RunResult, origins: readonly string[]): Verdict {
   if (result.outcome === 'error')
     return { ok: false, error: result.error ?? { code: 'RULE_ERROR', message: 'the rule failed' } };
   if (result.outcome === 'no_answer' || result.answer === null) {

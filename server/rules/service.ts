@@ -65,7 +65,12 @@ export function createRuleService(deps: {
   onChange?: (name: string) => void;
 }) {
   const db: Db = deps.database.db;
-  const changed = (name: string) => deps.onChange?.(name);
+  /** The active non-client-callable rules: every run defines them as global functions, so they are cached. */
+  let functionNames: Promise<string[]> | null = null;
+  const changed = (name: string) => {
+    functionNames = null;
+    deps.onChange?.(name);
+  };
 
   async function checkCompiles(script: string, name: string) {
     const problem = await deps.compile(script, name);
@@ -91,7 +96,18 @@ export function createRuleService(deps: {
     list: async (filter: RuleFilter) => (await rulesRepository.list(db, filter)).map(toRule),
     get: async (name: string) => toRule(await mustGet(name)),
     /** The stored row or undefined: the processor's lookup, with no error thrown on the hot path. */
-    find: (name: string) => rulesRepository.get(db, name),
+    find: (name: string, on: Db = db) => rulesRepository.get(on, name),
+
+    functionNames(): Promise<string[]> {
+      functionNames ??= rulesRepository
+        .list(db, { active: true, clientCallable: false })
+        .then((rows) => rows.map((row) => row.name))
+        .catch((error: unknown) => {
+          functionNames = null;
+          throw error;
+        });
+      return functionNames;
+    },
 
     async create(input: RuleInput, by: string): Promise<Rule> {
       await checkCompiles(input.script, input.name);
