@@ -1,0 +1,125 @@
+/**
+ * A pop through the default rule, end to end (HTTP in, answer out), on 100k users and 1M incidents,
+ * beside a baseline measured in the same run: the same lookups made directly with the database driver.
+ * Also the rule alone through the sandbox (its queries included), which is what issue 4 targets.
+ * Targets: pop median < 2 ms and p99 < 10 ms one call at a time, under 3× the baseline; the rule alone
+ * under 1.5× its queries.
+ *
+ * The data set is built once per database into a database of its own (`ctihost_bench`, or a PGlite
+ * directory under the OS temp folder) and reused by later runs: building it takes about a minute.
+ * BENCH_DATABASE_URL (or TEST_DATABASE_URL) picks PostgreSQL; BENCH_USERS / BENCH_INCIDENTS resize it.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config/env.ts';
+import { closeServices, createServices } from '../../server/create-services.ts';
+import { type Database, openDatabase } from '../../server/db/database.ts';
+import { prepareDatabase } from '../../server/db/prepare.ts';
+import { toE164 } from '../../server/records/phone.ts';
+import { seedBulk } from '../../server/seed/bulk.ts';
+import { type BenchResult, rowsAgainst, summarize, timeEach } from './harness.ts';
+
+const USERS = Number(process.env.BENCH_USERS ?? 100_000);
+const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
+const RUNS = 400;
+
+async function openBenchDatabase(): Promise<{ database: Database; where: string }> {
+  const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const name = `ctihost_bench_${USERS}_${INCIDENTS}`;
+  if (url) {
+    const admin = postgres(url, { max: 1, onnotice: () => {} });
+    const exists = await admin`select 1 from pg_database where datname = ${name}`;
+    if (exists.length === 0) await admin.unsafe(`create database ${name}`);
+    await admin.end();
+    const target = new URL(url);
+    target.pathname = `/${name}`;
+    return {
+      database: await openDatabase({ kind: 'postgres', url: target.toString() }),
+      where: `PostgreSQL ${name}`,
+    };
+  }
+  const dir = join(tmpdir(), name);
+  return { database: await openDatabase({ kind: 'pglite', dataDir: dir }), where: `PGlite ${dir}` };
+}
+
+export default async function bench(): Promise<BenchResult> {
+  const { database, where } = await openBenchDatabase();
+  const { dictionary } = await prepareDatabase(database, { defaultRegion: 'US', demoData: true });
+  const [count] = await database.rows<{ n: number }>(sql`select count(*)::int as n from biz.sys_user`);
+  const notes: string[] = [`${where}`];
+  if ((count?.n ?? 0) < USERS) {
+    const started = performance.now();
+    let shown = 0;
+    await seedBulk(
+      database,
+      dictionary,
+      { users: USERS, incidents: INCIDENTS },
+      {
+        region: 'US',
+        onProgress: (table, done, total) => {
+          const percent = Math.floor((done / total) * 10);
+          if (percent !== shown) process.stderr.write(`  seeding ${table}: ${done}/${total}\n`);
+          shown = percent;
+        },
+      },
+    );
+    await database.rows(sql`analyze`);
+    notes.push(
+      `seeded ${USERS} users and ${INCIDENTS} incidents in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+  const users = await database.rows<{ sys_id: string; phone: string }>(
+    sql`select sys_id::text, phone from biz.sys_user where active and phone is not null and user_name like 'bulk.%' order by sys_id limit ${RUNS}`,
+  );
+  const config = loadConfig({ LOG_LEVEL: 'silent' });
+  const services = createServices(config, database, dictionary);
+  const app = await buildApp(services);
+  const token = (await services.accounts.issueToken('bench', 'bench')).token;
+  const rule = (await services.rules.find('CTIProcessing'))!;
+  const functions = await services.rules.functionNames();
+  const phoneOf = (i: number) => users[i % users.length]!.phone;
+
+  // The baseline: what the default rule asks the database for a caller found by phone, asked directly.
+  const direct = async (i: number) => {
+    const e164 = toE164(phoneOf(i), 'US');
+    const found = await database.rows<{ sys_id: string }>(
+      sql`select sys_id from biz.sys_user where active and (phone__e164 = ${e164} or mobile_phone__e164 = ${e164}) limit 10`,
+    );
+    await database.rows(
+      sql`select "user" from biz.cmn_notif_device where phone_number__e164 = ${e164} and active`,
+    );
+    const id = found[0]?.sys_id;
+    if (id)
+      await database.rows(
+        sql`select sys_id from biz.task where sys_class_name = 'incident' and caller_id = ${id} and active limit 1`,
+      );
+  };
+  const viaSandbox = (i: number) =>
+    services.sandbox.run(rule, { sysparm_caller_phone: phoneOf(i) }, { functions });
+  const viaHttp = async (i: number) => {
+    const response = await app.inject({
+      method: 'GET',
+      url: `/cti.do?sysparm_caller_phone=${encodeURIComponent(phoneOf(i))}`,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    });
+    if (response.statusCode !== 200) throw new Error(`pop failed: ${response.body}`);
+  };
+
+  for (const fn of [direct, viaSandbox, viaHttp]) await timeEach(50, fn);
+  const baseline = summarize(await timeEach(RUNS, direct));
+  const rows = rowsAgainst(baseline, [
+    ['the same lookups, direct (baseline)', baseline],
+    ['the default rule in the sandbox', summarize(await timeEach(RUNS, viaSandbox))],
+    ['a pop: GET /cti.do, JSON', summarize(await timeEach(RUNS, viaHttp))],
+  ]);
+  await app.close();
+  await closeServices(services);
+  await database.close();
+  notes.push(
+    'one call at a time; targets: pop median < 2 ms, p99 < 10 ms, < 3× baseline; rule < 1.5× its queries',
+  );
+  return { title: `pop through the default rule, ${USERS} users, ${INCIDENTS} incidents`, rows, notes };
+}
