@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
-import type { ColumnType } from './definition.ts';
+import { type ColumnType, PG_TYPES } from './definition.ts';
 import { BUSINESS_SCHEMA, e164Column } from './model.ts';
 
 const ident = (name: string) => sql.identifier(name);
@@ -17,17 +17,9 @@ export function indexName(storage: string, column: string): string {
   return `ix_${createHash('sha256').update(name).digest('hex').slice(0, 40)}`;
 }
 
-const SQL_TYPES: Record<ColumnType, string> = {
-  string: 'text',
-  email: 'text',
-  choice: 'text',
-  phone: 'text',
-  integer: 'integer',
-  boolean: 'boolean',
-  datetime: 'timestamptz',
-  reference: 'uuid',
-  journal: "jsonb not null default '[]'::jsonb",
-};
+/** A journal is never null: entries are appended to it. */
+const columnType = (type: ColumnType) =>
+  type === 'journal' ? "jsonb not null default '[]'::jsonb" : PG_TYPES[type];
 
 /** Column types compared without regard to case (`name=abel tuter` finds Abel Tuter). */
 export const CASE_INSENSITIVE = new Set<ColumnType>(['string', 'email', 'choice']);
@@ -54,7 +46,7 @@ export function createNumberSequence(table: string): SQL {
 
 export function addColumn(storage: string, column: string, type: ColumnType): SQL[] {
   const statements = [
-    sql`alter table ${physical(storage)} add column ${ident(column)} ${sql.raw(SQL_TYPES[type])}`,
+    sql`alter table ${physical(storage)} add column ${ident(column)} ${sql.raw(columnType(type))}`,
   ];
   if (type === 'journal') return statements;
   if (column === 'number') {

@@ -17,6 +17,19 @@ export const COLUMN_TYPES = [
 ] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 
+/** The PostgreSQL type that stores each column type: one table for the DDL and for bound values. */
+export const PG_TYPES: Record<ColumnType, string> = {
+  string: 'text',
+  email: 'text',
+  choice: 'text',
+  phone: 'text',
+  integer: 'integer',
+  boolean: 'boolean',
+  datetime: 'timestamptz',
+  reference: 'uuid',
+  journal: 'jsonb',
+};
+
 /** Columns every business table has; the service sets them, never a script or an import. */
 export const SYSTEM_COLUMNS = ['sys_id', 'sys_class_name', 'sys_created_on', 'sys_updated_on'] as const;
 

@@ -1,21 +1,10 @@
 /** Bound parameters with explicit casts, so both drivers send every value as what its column holds. */
 import { type SQL, sql } from 'drizzle-orm';
-import type { ColumnType } from '../dictionary/definition.ts';
+import { type ColumnType, PG_TYPES } from '../dictionary/definition.ts';
 import { BUSINESS_SCHEMA } from '../dictionary/model.ts';
 import type { StoredValue } from '../dictionary/values.ts';
 
-const CASTS: Record<ColumnType | 'uuid', string> = {
-  string: 'text',
-  email: 'text',
-  choice: 'text',
-  phone: 'text',
-  integer: 'integer',
-  boolean: 'boolean',
-  datetime: 'timestamptz',
-  reference: 'uuid',
-  journal: 'jsonb',
-  uuid: 'uuid',
-};
+const CASTS: Record<ColumnType | 'uuid', string> = { ...PG_TYPES, uuid: 'uuid' };
 
 export function bindValue(type: ColumnType | 'uuid', value: StoredValue): SQL {
   if (value === null) return sql`null`;
