@@ -40,3 +40,33 @@ export function requireRole(role: Role, options: { sessionOnly?: boolean } = {})
     return undefined;
   };
 }
+
+/** Opens a session for `actor` and sets its cookie: the API's and the login screen's one way to log in. */
+export async function startSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  accounts: Pick<AccountService, 'startSession'>,
+  actor: Actor,
+): Promise<{ expiresAt: Date }> {
+  const session = await accounts.startSession(actor.id);
+  reply.setCookie(SESSION_COOKIE, session.cookie, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    expires: session.expiresAt,
+    // Behind TLS the cookie never travels in clear.
+    secure: request.protocol === 'https',
+  });
+  return { expiresAt: session.expiresAt };
+}
+
+/** Ends the session of the request's cookie, if any, and clears the cookie. */
+export async function endSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  accounts: Pick<AccountService, 'endSession'>,
+) {
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (cookie) await accounts.endSession(cookie);
+  reply.clearCookie(SESSION_COOKIE, { path: '/' });
+}

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { SESSION_COOKIE } from '../http/auth.ts';
+import { endSessionCookie, startSessionCookie } from '../http/auth.ts';
 import type { ScreenContext } from './context.ts';
 import { fromThisSite, safeNext } from './guard.ts';
 import { sendPage } from './page.ts';
@@ -49,22 +49,13 @@ export function loginRoutes(app: FastifyInstance, ctx: ScreenContext): void {
     if (!actor) {
       return loginPage(reply.status(401), ctx, { next, username, error: 'invalid username or password' });
     }
-    const session = await ctx.accounts.startSession(actor.id);
-    reply.setCookie(SESSION_COOKIE, session.cookie, {
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      expires: session.expiresAt,
-      secure: request.protocol === 'https',
-    });
+    await startSessionCookie(request, reply, ctx.accounts, actor);
     return reply.redirect(next, 303);
   });
 
   app.post('/logout', async (request, reply) => {
     if (!fromThisSite(request, reply, ctx)) return reply;
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (cookie) await ctx.accounts.endSession(cookie);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    await endSessionCookie(request, reply, ctx.accounts);
     return reply.redirect('/login', 303);
   });
 }

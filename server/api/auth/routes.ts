@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { SESSION_COOKIE } from '../../http/auth.ts';
+import { endSessionCookie, startSessionCookie } from '../../http/auth.ts';
 import type { Services } from '../../services.ts';
 
 const loginBody = z.object({
@@ -17,21 +17,12 @@ export function authRoutes(app: FastifyInstance, services: Pick<Services, 'accou
     const actor = await services.accounts.authenticate(request.body.username, request.body.password);
     // One message for an unknown user, a wrong password and a disabled account: nothing to probe.
     if (!actor) throw new AppError('UNAUTHORIZED', 'invalid username or password');
-    const session = await services.accounts.startSession(actor.id);
-    reply.setCookie(SESSION_COOKIE, session.cookie, {
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      expires: session.expiresAt,
-      secure: request.protocol === 'https',
-    });
+    const session = await startSessionCookie(request, reply, services.accounts, actor);
     return { username: actor.username, role: actor.role, expiresAt: session.expiresAt.toISOString() };
   });
 
   api.post('/api/logout', async (request, reply) => {
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (cookie) await services.accounts.endSession(cookie);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    await endSessionCookie(request, reply, services.accounts);
     return { ok: true };
   });
 }
