@@ -498,6 +498,27 @@ describeEachDatabase('the table API', (db) => {
       },
     );
 
+    it.each([['accounts'], ['sessions'], ['call_log'], ['dict_columns'], ['rules']])(
+      'no route of the table API reads, writes or extends the system table %s',
+      async (table) => {
+        const notFound = { error: { code: 'NOT_FOUND', message: `no business table named ${table}` } };
+        expect((await request('GET', `/api/tables/${table}`)).body).toEqual(notFound);
+        expect(
+          (await request('POST', `/api/tables/${table}/columns`, { name: 'u_x', type: 'string' })).body,
+        ).toEqual(notFound);
+        expect((await request('POST', `/api/tables/${table}/records`, [{ username: 'x' }])).body).toEqual(
+          notFound,
+        );
+        const extended = await request('POST', '/api/tables', { name: 'u_child', extends: table });
+        expect(extended.status).toBe(400);
+        const referring = await request('POST', '/api/tables', {
+          name: 'u_child',
+          columns: [{ name: 'u_r', type: 'reference', reference: table }],
+        });
+        expect(referring.status).toBe(400);
+      },
+    );
+
     it('checks the session before the body: a stranger learns nothing from a bad definition', async () => {
       const response = await app.inject({
         method: 'POST',

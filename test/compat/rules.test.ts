@@ -192,6 +192,42 @@ describeEachDatabase('old CTI rules, unchanged', (db) => {
     });
   });
 
+  describe('createServiceCall: the old insert, moved into a non-client-callable function', () => {
+    beforeAll(async () => {
+      await shop.saveRule('createServiceCall', { clientCallable: false });
+      await shop.saveRule('openServiceCallCti');
+    });
+
+    it("writes a row of the shop's table through the privileged service, audited, and pops it", async () => {
+      const answer = await shop.answerOf(
+        'sysparm_cti_rule=openServiceCallCti&sysparm_caller_phone=4155550301',
+      );
+      const match = /^\/u_service_call\.do\?sys_id=([0-9a-f-]{36})$/.exec(answer);
+      expect(match, answer).not.toBeNull();
+      const [row] = await shop.services.reader.select({
+        table: 'u_service_call',
+        query: `sys_id=${match![1]}`,
+        limit: 1,
+      });
+      expect(row).toMatchObject({ u_caller: QUINN, u_phone: '4155550301', u_active: true });
+      expect(JSON.stringify(row!.u_notes)).toContain('Opened from an inbound call');
+      const audit = await db().database.rows<{ chain: string[]; operation: string }>(
+        sql`select chain, operation from write_audit where table_name = 'u_service_call' and sys_id = ${match![1]}::uuid`,
+      );
+      expect(audit).toEqual([{ chain: ['openServiceCallCti', 'createServiceCall'], operation: 'insert' }]);
+    });
+
+    it('refuses the same insert written straight into a client-callable rule, saying where writes belong', async () => {
+      const script =
+        "var gr = new GlideRecord('u_service_call'); gr.initialize(); gr.u_phone = '1'; gr.insert(); answer = 'incident.do';";
+      expect((await shop.post('/api/rules', { name: 'directInsertCti', script })).status).toBe(201);
+      const { status, body } = await shop.call('sysparm_cti_rule=directInsertCti');
+      expect(status, JSON.stringify(body)).toBe(502);
+      expect(JSON.stringify(body.error)).toMatch(/non-client-callable/);
+      expect(await shop.services.reader.count({ table: 'u_service_call', query: 'u_phone=1' })).toBe(0);
+    });
+  });
+
   describe('the dictionary, live', () => {
     it('a rule sees a table and a column added after it was saved, at its next run', async () => {
       const script = [
