@@ -1187,6 +1187,29 @@
   }
 
   // ── 8. Globals ────────────────────────────────────────────────────────────────────────────────
-  define(G, { GlideRecord, GlideRecordSecure, GlideElement, GlideDateTime, gs: new GlideSystem() });
+  /** ServiceNow's JSUtil, which old scripts call for their null checks. */
+  class JSUtilClass {
+    nil(value) {
+      return isEmpty(value) || (wmHas(els, value) && isEmpty(elRaw(wmGet(els, value))));
+    }
+    notNil(value) {
+      return !this.nil(value);
+    }
+    has(value) {
+      return !this.nil(value);
+    }
+    doesNotHave(value) {
+      return this.nil(value);
+    }
+  }
+
+  define(G, {
+    GlideRecord,
+    GlideRecordSecure,
+    GlideElement,
+    GlideDateTime,
+    gs: new GlideSystem(),
+    JSUtil: new JSUtilClass(),
+  });
   defineProperty(G, '$runtime', { value: freeze({ begin, finish }), configurable: true });
 })();

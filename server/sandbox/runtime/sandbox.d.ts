@@ -259,3 +259,15 @@ interface GlideSystem {
 
 /** The system object: logging and the time. */
 declare const gs: GlideSystem;
+
+/** ServiceNow's JSUtil: null checks that also see through empty fields. */
+declare const JSUtil: {
+  /** True for null, undefined, '' and an empty field. */
+  nil(value: unknown): boolean;
+  /** The opposite of nil(). */
+  notNil(value: unknown): boolean;
+  /** Same as notNil(). */
+  has(value: unknown): boolean;
+  /** Same as nil(). */
+  doesNotHave(value: unknown): boolean;
+};
