@@ -77,6 +77,11 @@ export async function executeRun(x: Execution): Promise<RunEnd | Thrown> {
       }),
     )) as ControlResult;
     if (trace.breach) return { error: trace.breach };
+    // Now that the run is out of the isolate, cpuTime is the thread's true CPU time: a run that
+    // used more than its limit fails, even if the watch (which sees wall time, see limit-watch.ts)
+    // let it finish.
+    const cpu = isolate.isDisposed ? 0 : Number(isolate.cpuTime - cpuStart) / 1e6;
+    if (cpu > limits.cpuMs) return { error: recordBreach(trace, timeoutError(x.rule.name, 'cpu', limits)) };
     if (done.kind === 'thrown') return { thrown: thrownError(done), phase: done.phase };
     // No JSON and no length: finish() gave something that is not a string (readAnswer refuses it).
     const finished = done.json ?? (done.length > 0 ? done.length : null);

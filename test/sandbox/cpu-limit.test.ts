@@ -1,0 +1,44 @@
+/**
+ * The CPU limit, exactly: isolated-vm shows a run in progress as wall time, so the watch only stops a
+ * run at twice the limit, and the limit itself is checked on the true CPU time once the run is out.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { CPU_WATCH_FACTOR, watchLimits } from '../../server/sandbox/limit-watch.ts';
+import { rule, show, testHost } from './fixtures.ts';
+
+describe('the CPU limit', () => {
+  const host = testHost();
+  afterAll(() => host.close());
+
+  it('fails a run that used more CPU than its limit even when it finished by itself', async () => {
+    const result = await host.run(
+      rule('var t = Date.now(); while (Date.now() - t < 75) {} answer = "x";'),
+      {},
+    );
+    expect(result.error?.code, show(result)).toBe('RULE_TIMEOUT');
+    expect(result.error?.details).toMatchObject({ limit: 'cpu' });
+  });
+
+  it('stops a runaway loop by the watch, and the next rule runs', async () => {
+    const result = await host.run(rule('for (;;) {}'), {});
+    expect(result.error?.code, show(result)).toBe('RULE_TIMEOUT');
+    expect((await host.run(rule("answer = 'ok';"), {})).answer).toBe('ok');
+  });
+
+  it('lets a run that looks busy while in progress (wall time) go on to the real check', async () => {
+    let breached = false;
+    const samples = [70, 90];
+    const watch = watchLimits({
+      cpuMs: 50,
+      wallMs: 2000,
+      cpuUsed: () => samples.shift() ?? 70,
+      onBreach: () => {
+        breached = true;
+      },
+      onGone: () => {},
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50 * CPU_WATCH_FACTOR + 30));
+    watch.stop();
+    expect(breached).toBe(false);
+  });
+});
