@@ -15,14 +15,19 @@ export async function buildTestApp(
 ): Promise<{ app: FastifyInstance; services: Services }> {
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const services = createServices(config, db.database, db.dictionary);
-  if ((await services.accounts.count()) === 0) await services.accounts.create('admin', ADMIN_PASSWORD, 'admin');
+  if ((await services.accounts.count()) === 0)
+    await services.accounts.create('admin', ADMIN_PASSWORD, 'admin');
   const app = await buildApp(services);
   app.addHook('onClose', () => closeServices(services));
   return { app, services };
 }
 
 /** Logs in and returns the Cookie header value for later requests. */
-export async function login(app: FastifyInstance, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+export async function login(
+  app: FastifyInstance,
+  username = 'admin',
+  password = ADMIN_PASSWORD,
+): Promise<string> {
   const response = await app.inject({ method: 'POST', url: '/api/login', payload: { username, password } });
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'ctihost_session');
