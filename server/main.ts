@@ -6,9 +6,9 @@ import { pino } from 'pino';
 import { ensureFirstAccounts } from './accounts/first-start.ts';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config/env.ts';
+import { closeServices, createServices } from './create-services.ts';
 import { openDatabase } from './db/database.ts';
 import { prepareDatabase } from './db/prepare.ts';
-import { closeServices, createServices } from './create-services.ts';
 
 export async function serve(env: Record<string, string | undefined> = process.env): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
