@@ -18,6 +18,7 @@ import { tableRoutes } from './api/tables/routes.ts';
 import { createTableService } from './api/tables/service.ts';
 import { installAuth } from './http/auth.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { installOperations } from './ops/index.ts';
 import { processorRoutes } from './processor/routes.ts';
 import { renderFallbackScreen, screenRoutes } from './screens/index.ts';
 import type { Services } from './services.ts';
@@ -33,6 +34,8 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   await app.register(cookie);
+  // Before authentication: a lost database is answered without waiting on it.
+  const ops = installOperations(app, services, { renderFallback: renderFallbackScreen });
   installAuth(app, services.accounts);
 
   healthRoutes(app, services);
@@ -44,7 +47,7 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
   callRoutes(app, services);
   auditRoutes(app, services);
   dryRunRoutes(app, services);
-  processorRoutes(app, { processor: services.processor, renderFallback: renderFallbackScreen });
-  screenRoutes(app, services);
+  processorRoutes(app, { processor: ops.processor, renderFallback: ops.renderFallback });
+  screenRoutes(app, { ...services, reader: ops.screenReader });
   return app;
 }

@@ -9,6 +9,27 @@ import { ConfigError, loadConfig } from './config/env.ts';
 import { closeServices, createServices } from './create-services.ts';
 import { openDatabase } from './db/database.ts';
 import { prepareDatabase } from './db/prepare.ts';
+import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from './ops/data-dir-lock.ts';
+import { guardDriverDefects } from './ops/driver-defects.ts';
+
+/** How long a shutdown may take: calls in flight are bounded by the sandbox's wall limit, well under this. */
+const SHUTDOWN_LIMIT_MS = 10_000;
+
+/** One process per PGlite directory: a second one stops here, before it opens a file. */
+function lockDataDir(dataDir: string): DataDirLock {
+  try {
+    const lock = acquireDataDirLock(dataDir);
+    // Also on process.exit from a failed start or the shutdown limit; a killed process leaves a stale lock.
+    process.once('exit', () => lock.release());
+    return lock;
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      process.stderr.write(`ctihost: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
 
 export async function serve(env: Record<string, string | undefined> = process.env): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -23,11 +44,13 @@ export async function serve(env: Record<string, string | undefined> = process.en
   }
   const logger = pino({ level: config.logLevel, base: { service: 'ctihost' } });
   const target = config.database;
+  const lock = target.kind === 'pglite' ? lockDataDir(target.dataDir) : null;
   logger.info(
     { database: target.kind, ...(target.kind === 'pglite' ? { dataDir: target.dataDir } : {}) },
     'opening the database',
   );
   const database = await openDatabase(target);
+  guardDriverDefects(database, logger);
   const { dictionary, seeded } = await prepareDatabase(database, {
     defaultRegion: config.defaultRegion,
     demoData: true,
@@ -45,16 +68,29 @@ export async function serve(env: Record<string, string | undefined> = process.en
 
   const app = await buildApp(services, { logger });
   let closing = false;
+  // Stop accepting, answer the calls in flight (app.close waits for them; see ops/graceful-close.ts),
+  // then the isolates, the database and the lock.
   const close = async (signal: string) => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const started = Date.now();
+    logger.info({ signal }, 'shutting down: answering the calls in flight');
+    const force = setTimeout(() => {
+      logger.error({ limitMs: SHUTDOWN_LIMIT_MS }, 'shutdown took too long: exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
     force.unref();
-    await app.close();
-    await closeServices(services);
-    await database.close();
-    process.exit(0);
+    try {
+      await app.close();
+      await closeServices(services);
+      await database.close();
+      lock?.release();
+      logger.info({ ms: Date.now() - started }, 'shut down');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    }
   };
   process.on('SIGTERM', () => void close('SIGTERM'));
   process.on('SIGINT', () => void close('SIGINT'));

@@ -21,6 +21,12 @@ export type DatabaseTarget =
   | { kind: 'pglite-memory'; loadFrom?: Blob }
   | { kind: 'postgres'; url: string; max?: number };
 
+/**
+ * The pool as far as the driver tells it: `postgres` reports connections that closed (lost, failed to
+ * open, or ended at their lifetime), not open or busy ones.
+ */
+export type DatabaseStats = { maxConnections: number; connectionsClosed: number };
+
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
@@ -29,6 +35,12 @@ export interface Database {
   /** Runs `fn` while holding a PostgreSQL advisory lock on a dedicated connection, so two processes never race. */
   withLock<T>(key: number, fn: (db: Db) => Promise<T>): Promise<T>;
   ping(): Promise<boolean>;
+  stats(): DatabaseStats;
+  /**
+   * Replaces every pooled connection with new ones; for a pool a driver defect has left with a
+   * connection that can never send again (server/ops/driver-defects.ts). A no-op for PGlite.
+   */
+  renewPool(): void;
   close(): Promise<void>;
   /** The PGlite instance, for tests that clone a prepared image. */
   readonly pglite?: PGlite;
@@ -73,6 +85,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         return false;
       }
     },
+    stats: () => ({ maxConnections: 1, connectionsClosed: 0 }),
+    renewPool() {},
     async close() {
       if (!client.closed) await client.close();
     },
@@ -80,18 +94,47 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 }
 
 function openPostgres(url: string, max: number): Database {
-  const client = postgres(url, {
-    max,
-    onnotice: () => {},
-    connect_timeout: 5,
-    // Business rows carry dates as ISO strings and bigints as numbers-in-strings; keep driver defaults.
-  });
-  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  let connectionsClosed = 0;
+  const connect = () =>
+    postgres(url, {
+      max,
+      onnotice: () => {},
+      onclose: () => {
+        connectionsClosed += 1;
+      },
+      connect_timeout: 5,
+      // The driver waits before it reconnects a connection that failed, up to 20 s by default, and a
+      // query given to that connection waits with it: after an outage, calls would hang long after the
+      // server is back. ctihost answers 503 without the database while it is down (server/ops), so
+      // reconnects need no such shield: retry within a second.
+      backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1),
+      // Business rows carry dates as ISO strings and bigints as numbers-in-strings; keep driver defaults.
+    });
+  const first = connect();
+  let client = first;
+  // drizzle keeps the client it is given and calls only `unsafe` and `begin` on it (and sets its
+  // parsers once, on `first`): this stand-in hands both to the current pool, so `renewPool` can replace
+  // the pool under the one drizzle instance everything holds.
+  const current = {
+    options: first.options,
+    unsafe: (...args: Parameters<typeof client.unsafe>) => client.unsafe(...args),
+    begin: (...args: Parameters<typeof client.begin>) => client.begin(...args),
+  } as unknown as typeof client;
+  const db = drizzlePostgres(current, { schema }) as unknown as Db;
   const rows = async <T extends Row>(query: SQL, on: Db = db) => rowsOf<T>(await on.execute(query));
   return {
     kind: 'postgres',
     db,
     rows,
+    renewPool() {
+      const old = client;
+      client = connect();
+      Object.assign(client.options.parsers, first.options.parsers);
+      Object.assign(client.options.serializers, first.options.serializers);
+      // At once: a query left on the broken connection would wait for the connect timeout. What else
+      // runs on the old pool fails as CONNECTION_DESTROYED (a 503); the database was failing anyway.
+      old.end({ timeout: 0 }).catch(() => {});
+    },
     async withLock(key, fn) {
       // A dedicated one-connection client: the advisory lock belongs to a session, and the pool would
       // hand the statements inside `fn` to other connections. Locked work (migrations, DDL) is rare.
@@ -115,6 +158,7 @@ function openPostgres(url: string, max: number): Database {
         return false;
       }
     },
+    stats: () => ({ maxConnections: max, connectionsClosed }),
     async close() {
       await client.end({ timeout: 5 });
     },

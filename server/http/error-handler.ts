@@ -5,6 +5,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, errorBody } from '../errors.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../ops/database-errors.ts';
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -18,6 +19,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       }));
       const fields = details.map((d) => d.field).join(', ');
       return reply.status(400).send(errorBody('VALIDATION_FAILED', `invalid request: ${fields}`, details));
+    }
+    // A lost database is temporary, and not this request's fault (server/ops/database-faults.ts).
+    if (isDatabaseUnavailable(error)) {
+      return reply.status(503).send(errorBody('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE));
     }
     const status = error.statusCode ?? 500;
     if (status === 413)

@@ -6,6 +6,7 @@
 import type { Actor } from '../accounts/accounts.ts';
 import type { Database } from '../db/database.ts';
 import type { DictionaryStore } from '../dictionary/store.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../ops/database-errors.ts';
 import type { RuleService } from '../rules/service.ts';
 import type { SandboxError } from '../sandbox/errors.ts';
 import { STANDARD_PARAMS } from '../sandbox/runtime/index.ts';
@@ -41,10 +42,13 @@ export type CallOutcome =
       rule: string;
       error: { code: string; message: string };
       durationMs: number;
-      callId: string;
+      /** null when the call could not be logged (the database is unreachable). */
+      callId: string | null;
       prefillQuery: string | null;
       view: string | null;
     };
+
+export type FailedCall = Extract<CallOutcome, { kind: 'failed' }>;
 
 export type ProcessorDeps = {
   database: Database;
@@ -58,19 +62,10 @@ export function createProcessor(deps: ProcessorDeps) {
   /** Softphones fire twice at once: a call id being answered right now is awaited, not run again. */
   const inFlight = new Map<string, Promise<CallOutcome>>();
 
-  async function processCall(rawQuery: string, actor: Actor): Promise<CallOutcome> {
-    const started = performance.now();
+  /** What the call asks for, read from its query string alone (no database). */
+  function readCall(rawQuery: string) {
     const read = readCallParams(rawQuery);
-    if ('problem' in read) {
-      return {
-        kind: 'refused',
-        status: 400,
-        code: 'BAD_REQUEST',
-        message: read.problem,
-        prefillQuery: null,
-        view: null,
-      };
-    }
+    if ('problem' in read) return read;
     const { params, notes } = read;
     const { ruleParams, prefill } = ruleParameters(
       params,
@@ -80,6 +75,53 @@ export function createProcessor(deps: ProcessorDeps) {
     notes.push(...prefill.notes);
     const view = params.sysparm_view ?? null;
     const ruleName = params.sysparm_cti_rule?.trim() || DEFAULT_RULE;
+    return { params, notes, ruleParams, prefill, view, ruleName };
+  }
+
+  /**
+   * The answer to a call while the database cannot be reached: 503, nothing run or logged, and for
+   * a browser the fallback form pre-filled from the call. Also used before the call is even
+   * authenticated, when the database is already known to be down (server/ops/database-faults.ts).
+   */
+  function unavailable(rawQuery: string, started = performance.now()): FailedCall {
+    const call = readCall(rawQuery);
+    const known = 'problem' in call ? null : call;
+    return {
+      kind: 'failed',
+      status: 503,
+      rule: known?.ruleName ?? DEFAULT_RULE,
+      error: { code: 'UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE },
+      durationMs: Math.round(performance.now() - started),
+      callId: null,
+      prefillQuery: known?.prefill.query ?? null,
+      view: known?.view ?? null,
+    };
+  }
+
+  /** A lost database connection anywhere in a call is a 503; any other failure stays a failure. */
+  async function processCall(rawQuery: string, actor: Actor): Promise<CallOutcome> {
+    const started = performance.now();
+    try {
+      return await decide(rawQuery, actor, started);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      return unavailable(rawQuery, started);
+    }
+  }
+
+  async function decide(rawQuery: string, actor: Actor, started: number): Promise<CallOutcome> {
+    const call = readCall(rawQuery);
+    if ('problem' in call) {
+      return {
+        kind: 'refused',
+        status: 400,
+        code: 'BAD_REQUEST',
+        message: call.problem,
+        prefillQuery: null,
+        view: null,
+      };
+    }
+    const { params, notes, ruleParams, prefill, view, ruleName } = call;
 
     const rule = await deps.rules.find(ruleName);
     if (!rule?.active) {
@@ -136,6 +178,7 @@ export function createProcessor(deps: ProcessorDeps) {
     }
 
     const run = (async (): Promise<CallOutcome> => {
+      const closedBefore = deps.database.stats().connectionsClosed;
       const result = await deps.sandbox.run(
         { name: rule.name, version: rule.version, script: rule.script, clientCallable: true },
         ruleParams,
@@ -145,6 +188,11 @@ export function createProcessor(deps: ProcessorDeps) {
         },
       );
       const verdict = judge(result, deps.config.answerOrigins);
+      // A rule's query that met a lost database fails the rule like any error (the sandbox keeps the
+      // cause in the server log). If the pool lost connections during the run, the database is to
+      // blame, even when it is back by now: 503, not the rule's 502.
+      if (!verdict.ok && deps.database.stats().connectionsClosed !== closedBefore)
+        return unavailable(rawQuery, started);
       const durationMs = Math.round(performance.now() - started);
       const callId = await writeCall(deps.database.db, {
         callId: params.sysparm_call_id ?? null,
@@ -217,7 +265,7 @@ export function createProcessor(deps: ProcessorDeps) {
     return { ...first, outcome: 'repeat', durationMs, callId };
   }
 
-  return { processCall };
+  return { processCall, unavailable };
 }
 
 type Verdict =

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody } from '../errors.ts';
-import type { Processor } from './process-call.ts';
+import type { FailedCall, Processor } from './process-call.ts';
 
 export type FallbackRenderer = (
   reply: FastifyReply,
@@ -17,7 +17,35 @@ export type FallbackRenderer = (
   },
 ) => FastifyReply | Promise<FastifyReply>;
 
-const wantsJson = (request: FastifyRequest) => (request.headers.accept ?? '').includes('application/json');
+export const wantsJson = (request: FastifyRequest) =>
+  (request.headers.accept ?? '').includes('application/json');
+
+/** A call that failed (the rule, the sandbox or the database): the error as JSON, or the fallback screen. */
+export function sendFailedCall(
+  reply: FastifyReply,
+  outcome: FailedCall,
+  json: boolean,
+  renderFallback: FallbackRenderer,
+): FastifyReply | Promise<FastifyReply> {
+  reply.header('cache-control', 'no-store');
+  if (json) {
+    return reply.status(outcome.status).send({
+      ...errorBody(outcome.error.code, outcome.error.message),
+      rule: outcome.rule,
+      outcome: 'error',
+      durationMs: outcome.durationMs,
+      callId: outcome.callId,
+    });
+  }
+  // A rule's failure still pops a usable screen (200); a lost database says 503 to the browser too.
+  return renderFallback(outcome.error.code === 'UNAVAILABLE' ? reply.status(503) : reply, {
+    rule: outcome.rule,
+    error: outcome.error,
+    prefillQuery: outcome.prefillQuery,
+    view: outcome.view,
+    callId: outcome.callId,
+  });
+}
 
 export function processorRoutes(
   app: FastifyInstance,
@@ -71,21 +99,6 @@ export function processorRoutes(
         callId: null,
       });
     }
-    if (json) {
-      return reply.status(outcome.status).send({
-        ...errorBody(outcome.error.code, outcome.error.message),
-        rule: outcome.rule,
-        outcome: 'error',
-        durationMs: outcome.durationMs,
-        callId: outcome.callId,
-      });
-    }
-    return deps.renderFallback(reply, {
-      rule: outcome.rule,
-      error: outcome.error,
-      prefillQuery: outcome.prefillQuery,
-      view: outcome.view,
-      callId: outcome.callId,
-    });
+    return sendFailedCall(reply, outcome, json, deps.renderFallback);
   });
 }

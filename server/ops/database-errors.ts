@@ -1,0 +1,49 @@
+/**
+ * Which errors mean "the database cannot be reached" rather than "this statement is wrong": the
+ * one test behind every 503 for a lost database (the processor's, the error handler's, the health's).
+ */
+
+/** What the client is told: nothing about the driver, only that it is temporary. */
+export const DATABASE_UNAVAILABLE_MESSAGE = 'the database is not reachable; try again shortly';
+
+/** Socket errors of node:net and the `postgres` driver's own codes for a connection it lost or never got. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+]);
+
+/**
+ * SQLSTATEs of a server that is going away or not taking connections: class 08 (connection
+ * exception), 57P01-57P03 (shut down by an admin, crashed, cannot connect now), 53300 (too many
+ * connections).
+ */
+const UNAVAILABLE_STATE = /^(08...|57P0[123]|53300)$/;
+
+const MAX_DEPTH = 5;
+
+/** The code that marks `error`, or an error it wraps (drizzle's `cause`, an AggregateError's `errors`), as a lost connection; else null. */
+export function lostConnectionCode(error: unknown, depth = 0): string | null {
+  if (depth > MAX_DEPTH || typeof error !== 'object' || error === null) return null;
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || UNAVAILABLE_STATE.test(code))) return code;
+  if (Array.isArray(errors)) {
+    for (const inner of errors) {
+      const found = lostConnectionCode(inner, depth + 1);
+      if (found) return found;
+    }
+  }
+  return lostConnectionCode(cause, depth + 1);
+}
+
+export const isDatabaseUnavailable = (error: unknown): boolean => lostConnectionCode(error) !== null;

@@ -1,0 +1,152 @@
+/**
+ * PostgreSQL lost and back during a load, with a real process behind a TCP proxy the test cuts and
+ * restores: calls answer 503 while it is down and 200 again within 5 s after, with no restart; a
+ * privileged write cut in the middle of its transaction is not half-made, and the process survives
+ * the driver's defect that such a cut sets off (server/ops/driver-defects.ts). Only with TEST_DATABASE_URL.
+ */
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withDatabase } from '../helpers/global-setup.ts';
+import {
+  createRule,
+  ctiCall,
+  killLeftovers,
+  loginCookie,
+  type RunningServer,
+  startServer,
+} from './helpers/server-process.ts';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
+
+const url = process.env.TEST_DATABASE_URL;
+const TASK = 'INC0000001';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A privileged function whose transaction stays open while it works: a cut lands inside it. */
+const SLOW_NOTE = `
+function SlowNote(call) {
+  var task = new GlideRecord('task');
+  if (!task.get('number', call.number)) return false;
+  task.work_notes = 'Inbound call from a slow test';
+  task.update();
+  var end = Date.now() + call.ms;
+  while (Date.now() < end) {}
+  return true;
+}`;
+const CALLS_SLOW_NOTE = `SlowNote({ number: '${TASK}', ms: 600 });
+answer = '/incident.do?sys_id=-1';`;
+
+describe.skipIf(!url)('PostgreSQL lost during a load [real process, postgres through a proxy]', () => {
+  const name = `ctihost_poutage_${process.pid}`;
+  let proxy: TcpProxy;
+  let server: RunningServer;
+  let direct: ReturnType<typeof postgres>;
+
+  beforeAll(async () => {
+    const admin = postgres(url!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.unsafe(`create database ${name} template ${inject('postgresTemplate')!}`);
+    await admin.end();
+    direct = postgres(withDatabase(url!, name), { max: 1, onnotice: () => {} });
+    const target = new URL(url!);
+    proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxied = new URL(withDatabase(url!, name));
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    server = await startServer({
+      DATABASE_URL: proxied.toString(),
+      SANDBOX_CPU_MS: '2000',
+      SANDBOX_WALL_MS: '5000',
+    });
+    const cookie = await loginCookie(server.base);
+    await createRule(server.base, cookie, { name: 'SlowNote', script: SLOW_NOTE, clientCallable: false });
+    await createRule(server.base, cookie, {
+      name: 'CallsSlowNote',
+      script: CALLS_SLOW_NOTE,
+      clientCallable: true,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    killLeftovers();
+    await direct?.end();
+    await proxy?.close();
+    const admin = postgres(url!, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  });
+
+  /** Work notes on the task and audit rows of it: every privileged write adds one of each, or neither. */
+  const writes = async () => {
+    const [row] = await direct<{ notes: number; audits: number }[]>`
+      select (select count(*)::int from regexp_matches(
+                (select work_notes::text from biz.task where number = ${TASK}), 'Inbound call from', 'g')) as notes,
+             (select count(*)::int from write_audit
+               where sys_id = (select sys_id from biz.task where number = ${TASK})) as audits`;
+    return row!;
+  };
+
+  it('answers 503 while it is down and 200 within 5 s after, with no half-made write and no restart', async () => {
+    const before = await writes();
+    /** Each call: when it was sent, when it was answered (ms from the start), and its status. */
+    const log: { sent: number; at: number; status: number }[] = [];
+    const started = performance.now();
+    let stop = false;
+    const queries = [
+      'sysparm_caller_phone=4155550142',
+      `sysparm_task_id=${TASK}`,
+      'sysparm_caller_phone=6505550144',
+    ];
+    const worker = async (n: number) => {
+      for (let i = 0; !stop; i++) {
+        const sent = performance.now() - started;
+        const { status } = await ctiCall(server.base, queries[(n + i) % queries.length]!);
+        log.push({ sent, at: performance.now() - started, status });
+      }
+    };
+    const workers = Array.from({ length: 10 }, (_, n) => worker(n));
+    await sleep(700);
+    // A privileged write whose transaction is open (its function still working) when the database goes.
+    const cutInside = ctiCall(server.base, 'sysparm_cti_rule=CallsSlowNote');
+    await sleep(250);
+    const cutAt = performance.now() - started;
+    await proxy.cut();
+    await sleep(1500);
+    const restoredAt = performance.now() - started;
+    await proxy.restore();
+    await sleep(3000);
+    stop = true;
+    await Promise.all(workers);
+
+    expect((await cutInside).status, 'the call whose write was cut').toBe(503);
+    const statuses = [...new Set(log.map((entry) => entry.status))].sort();
+    expect(statuses).toEqual([200, 503]);
+    const down = log.filter((entry) => entry.at > cutAt + 200 && entry.at < restoredAt);
+    expect(down.length).toBeGreaterThan(10);
+    expect(down.every((entry) => entry.status === 503)).toBe(true);
+    const back = log.find((entry) => entry.at > restoredAt && entry.status === 200);
+    expect(back, 'a call answered after the restore').toBeDefined();
+    expect(back!.at - restoredAt).toBeLessThan(5000);
+    const afterBack = log.filter((entry) => entry.at > back!.at + 100);
+    expect(afterBack.length).toBeGreaterThan(10);
+    expect(afterBack.filter((entry) => entry.status !== 200)).toEqual([]);
+    // Nor does a call sent once it is back wait on the driver's reconnect backoff.
+    const slow = log.filter((entry) => entry.sent > restoredAt && entry.at - entry.sent > 1000);
+    expect(slow, 'calls sent after the restore that took over 1 s').toEqual([]);
+
+    const after = await writes();
+    expect(after.notes - before.notes, 'every work note audited, every audit with its note').toBe(
+      after.audits - before.audits,
+    );
+    expect(after.audits).toBeGreaterThan(before.audits);
+
+    // The cut write set off the driver's defect; the process stayed up and renewed its pool.
+    expect(server.output()).toContain('renewing the pool');
+    expect(server.child.exitCode).toBeNull();
+    const metrics = await (await fetch(`${server.base}/metrics`)).text();
+    expect(metrics).toMatch(/^ctihost_database_up\{driver="postgres"\} 1$/m);
+    expect(metrics).toMatch(/^ctihost_database_outages_total\{driver="postgres"\} [1-9]/m);
+
+    const exit = await server.stop('SIGTERM');
+    expect(exit.code, server.output().slice(-3000)).toBe(0);
+  }, 60_000);
+});
