@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createAccountService } from './accounts/accounts.ts';
 import type { Config } from './config/env.ts';
 import type { Database } from './db/database.ts';
+import { preparedRows } from './db/prepared-rows.ts';
 import type { Dictionary } from './dictionary/model.ts';
 import { createDictionaryStore } from './dictionary/store.ts';
 import { createPrivilegedHandlers } from './privileged/service.ts';
