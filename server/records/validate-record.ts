@@ -13,7 +13,7 @@ export type ValidatedRecord = {
 };
 
 /** Fields an import may carry but the host sets itself: ignored rather than refused (exports contain them). */
-const HOST_SET = new Set([
+export const HOST_SET = new Set([
   'sys_class_name',
   'sys_created_on',
   'sys_updated_on',

@@ -7,7 +7,7 @@
 import type { TableInfo } from '../../dictionary/model.ts';
 import { AppError } from '../../errors.ts';
 import { type RowProblem, type UpsertContext, upsertRecords } from '../../records/upsert.ts';
-import { validateRecord } from '../../records/validate-record.ts';
+import { HOST_SET, validateRecord } from '../../records/validate-record.ts';
 import type { SourceRow } from './record-source.ts';
 
 export type Rejection = { position: string; problems: string[] };
@@ -35,15 +35,8 @@ export type ImportOptions = {
 
 type Pending = { position: string; record: Record<string, unknown> };
 
-const KNOWN_EXTRA = new Set([
-  'sys_id',
-  'sys_class_name',
-  'sys_created_on',
-  'sys_updated_on',
-  'sys_created_by',
-  'sys_updated_by',
-  'sys_mod_count',
-]);
+/** Fields every record may carry: its sys_id and those the host sets itself (validate-record.ts). */
+const KNOWN_EXTRA = new Set(['sys_id', ...HOST_SET]);
 
 /** The database's own words, not drizzle's "Failed query: …" with the statement. */
 const databaseMessage = (error: unknown) => {
