@@ -1,10 +1,12 @@
 /**
  * Builds the services of one process around an open, prepared database: the same wiring for the
- * server (main.ts), the tests and the CLI. Close them with `closeServices` (the sandbox's isolates).
+ * server (main.ts), the tests and the CLI. Close them with `closeServices` (the sandbox's isolates,
+ * the connection listening for other processes' changes).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { createAccountService } from './accounts/accounts.ts';
 import type { Config } from './config/env.ts';
+import { type ChangeNotices, startChangeNotices } from './db/change-notices.ts';
 import type { Database } from './db/database.ts';
 import { preparedRows } from './db/prepared-rows.ts';
 import type { Dictionary } from './dictionary/model.ts';
@@ -17,13 +19,19 @@ import { createSandboxHost } from './sandbox/host.ts';
 import type { SandboxHost } from './sandbox/types.ts';
 import type { Services } from './services.ts';
 
+const noticesOf = new WeakMap<Services, ChangeNotices>();
+
 export function createServices(
   config: Config,
   database: Database,
   dictionary: Dictionary,
   logger?: FastifyBaseLogger,
 ): Services {
-  const store = createDictionaryStore(database, dictionary);
+  // Changes made here are told to the other processes on the same PostgreSQL; theirs drop these caches.
+  let notices: ChangeNotices | undefined;
+  const store = createDictionaryStore(database, dictionary, {
+    onReplace: () => notices?.notify('dictionary'),
+  });
   const reader = createRecordReader({
     database,
     dictionary: store.current,
@@ -32,7 +40,11 @@ export function createServices(
   const log = logger ? { logger } : {};
   // Rules first: the privileged handlers look rules up; the sandbox checks syntax for the rules service.
   let sandbox: SandboxHost | undefined;
-  const rules = createRuleService({ database, compile: (script, name) => sandbox!.compile(script, name) });
+  const rules = createRuleService({
+    database,
+    compile: (script, name) => sandbox!.compile(script, name),
+    onChange: () => notices?.notify('rules'),
+  });
   const handlers = createPrivilegedHandlers({
     database,
     dictionary: store,
@@ -48,7 +60,13 @@ export function createServices(
   // so sharing one pool could leave a caller waiting for its own isolate.
   const privileged = createSandboxHost({ limits: config.sandbox, reader, handlers, isolates: 2, ...log });
   const processor = createProcessor({ database, dictionary: store, rules, sandbox, config });
-  return {
+  notices = startChangeNotices({
+    database,
+    url: config.database.kind === 'postgres' ? config.database.url : undefined,
+    refresh: async (kind) => (kind === 'dictionary' ? store.reload() : rules.forgetFunctionNames()),
+    ...log,
+  });
+  const services: Services = {
     config,
     database,
     dictionary: store,
@@ -59,9 +77,12 @@ export function createServices(
     rules,
     processor,
   };
+  noticesOf.set(services, notices);
+  return services;
 }
 
 export async function closeServices(services: Services): Promise<void> {
+  await noticesOf.get(services)?.close();
   await services.sandbox.close();
   await services.privileged.close();
 }

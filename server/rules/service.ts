@@ -98,6 +98,11 @@ export function createRuleService(deps: {
     /** The stored row or undefined: the processor's lookup, with no error thrown on the hot path. */
     find: (name: string, on: Db = db) => rulesRepository.get(on, name),
 
+    /** Drops the cached function names, after another process changed the rules. */
+    forgetFunctionNames(): void {
+      functionNames = null;
+    },
+
     functionNames(): Promise<string[]> {
       functionNames ??= rulesRepository
         .list(db, { active: true, clientCallable: false })
