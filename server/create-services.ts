@@ -32,8 +32,9 @@ export function createServices(
   const store = createDictionaryStore(database, dictionary, {
     onReplace: () => notices?.notify('dictionary'),
   });
+  // The hot path's reads as prepared statements (PostgreSQL): planned once, not on every call.
   const reader = createRecordReader({
-    database,
+    database: preparedRows(database),
     dictionary: store.current,
     defaultRegion: config.defaultRegion,
   });
