@@ -47,7 +47,7 @@ export interface Database {
 }
 
 /** pglite answers `{ rows }`, postgres-js an array: callers get plain rows either way. */
-function rowsOf<T>(result: unknown): T[] {
+export function rowsOf<T = Row>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }

@@ -4,12 +4,12 @@
  * and after captured, and the write audited.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/database.ts';
+import { type Db, rowsOf } from '../db/database.ts';
 import { writeAudit } from '../db/schema.ts';
 import type { Dictionary, TableInfo } from '../dictionary/model.ts';
 import type { JournalEntry, StoredValue } from '../dictionary/values.ts';
 import { normaliseSysId } from '../dictionary/values.ts';
-import { storageTable } from '../records/sql-values.ts';
+import { inList, storageTable } from '../records/sql-values.ts';
 import { insertStatement, nextNumber, updateStatement } from '../records/upsert.ts';
 import { validateRecord } from '../records/validate-record.ts';
 
@@ -44,12 +44,6 @@ export class WriteRefusal extends Error {
 /** Fields the service owns: a script's values for them are not written. */
 const SERVICE_FIELDS = new Set(['sys_id', 'sys_class_name', 'sys_created_on', 'sys_updated_on']);
 
-const rowsOf = (result: unknown) =>
-  (Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])) as Record<
-    string,
-    unknown
-  >[];
-
 async function readRow(ctx: WriteContext, table: TableInfo, sysId: string, fields: string[] | null) {
   const columns = (fields ?? [...table.columns.keys()]).filter(
     (name) => table.columns.get(name)?.type !== 'journal',
@@ -61,7 +55,7 @@ async function readRow(ctx: WriteContext, table: TableInfo, sysId: string, field
   const rows = rowsOf(
     await ctx.tx.execute(
       sql`select ${columns.length ? list : sql`sys_id`} from ${storageTable(table.storage)}
-          where sys_id = ${sysId}::uuid and sys_class_name in (select jsonb_array_elements_text(${JSON.stringify(table.classes)}::jsonb))
+          where sys_id = ${sysId}::uuid and sys_class_name in ${inList(table.classes, 'text')}
           for update`,
     ),
   );

@@ -145,35 +145,20 @@ export function createProcessor(deps: ProcessorDeps) {
     const callKey = params.sysparm_call_id ? `${actor.username}\u0000${params.sysparm_call_id}` : null;
     if (callKey) {
       const pending = inFlight.get(callKey);
-      if (pending) return repeatOf(await pending, started, mask, params, actor);
+      if (pending) {
+        const first = await pending;
+        if (first.kind !== 'answer') return first;
+        return logRepeat(first.location, first.rule, 'being answered', { started, mask, params, actor });
+      }
       const earlier = await recentAnswer(deps.database.db, params.sysparm_call_id!);
       // A logged answer that held the caller's phone was masked: that one cannot be replayed, so run again.
       if (earlier && !earlier.answer.includes('*')) {
-        const durationMs = Math.round(performance.now() - started);
-        const callId = await writeCall(deps.database.db, {
-          callId: params.sysparm_call_id!,
-          rule: earlier.rule,
-          ruleVersion: null,
-          params: mask(params),
-          outcome: 'repeat',
-          answer: mask(earlier.answer),
-          durationMs,
-          actor: actor.username,
-          logs: [
-            {
-              level: 'info',
-              message: 'processor: a repeat of a call answered within the last minute; the rule did not run',
-            },
-          ],
+        return logRepeat(earlier.answer, earlier.rule, 'answered within the last minute', {
+          started,
+          mask,
+          params,
+          actor,
         });
-        return {
-          kind: 'answer',
-          location: earlier.answer,
-          rule: earlier.rule,
-          outcome: 'repeat',
-          durationMs,
-          callId,
-        };
       }
     }
 
@@ -241,28 +226,26 @@ export function createProcessor(deps: ProcessorDeps) {
     }
   }
 
-  async function repeatOf(
-    first: CallOutcome,
-    started: number,
-    mask: <T>(value: T) => T,
-    params: Record<string, string>,
-    actor: Actor,
+  /** A repeat of a call answered (or being answered) already: logged as such, the rule not run again. */
+  async function logRepeat(
+    location: string,
+    rule: string,
+    when: string,
+    call: { started: number; mask: <T>(value: T) => T; params: Record<string, string>; actor: Actor },
   ): Promise<CallOutcome> {
-    if (first.kind !== 'answer') return first;
-    const durationMs = Math.round(performance.now() - started);
+    const durationMs = Math.round(performance.now() - call.started);
     const callId = await writeCall(deps.database.db, {
-      callId: params.sysparm_call_id ?? null,
-      rule: first.rule,
-      params: mask(params),
+      callId: call.params.sysparm_call_id ?? null,
+      rule,
+      ruleVersion: null,
+      params: call.mask(call.params),
       outcome: 'repeat',
-      answer: mask(first.location),
+      answer: call.mask(location),
       durationMs,
-      actor: actor.username,
-      logs: [
-        { level: 'info', message: 'processor: a repeat of a call being answered; the rule did not run' },
-      ],
+      actor: call.actor.username,
+      logs: [{ level: 'info', message: `processor: a repeat of a call ${when}; the rule did not run` }],
     });
-    return { ...first, outcome: 'repeat', durationMs, callId };
+    return { kind: 'answer', location, rule, outcome: 'repeat', durationMs, callId };
   }
 
   return { processCall, unavailable };

@@ -9,7 +9,7 @@ import type { ColumnInfo, Dictionary, TableInfo } from '../dictionary/model.ts';
 import { type At, aliasAt, sortSql } from './column-sql.ts';
 import { conditionSql, TEXT_MATCHES } from './condition-sql.ts';
 import type { Condition, OrderBy, ParsedQuery } from './encoded-query.ts';
-import { storageTable } from './sql-values.ts';
+import { inList, storageTable } from './sql-values.ts';
 import { RecordError } from './types.ts';
 
 /** Deeper dot-walks are refused: each hop is a nested subquery. */
@@ -62,7 +62,7 @@ export function resolveField(dictionary: Dictionary, table: TableInfo, field: st
 function classFilter(table: TableInfo, at: At): SQL {
   const column = at('sys_class_name');
   if (table.classes.length === 1) return sql`${column} = ${table.classes[0]!}::text`;
-  return sql`${column} in (select jsonb_array_elements_text(${JSON.stringify(table.classes)}::jsonb))`;
+  return sql`${column} in ${inList(table.classes, 'text')}`;
 }
 
 /** `caller_idSTARTSWITHab` searches the caller's display value (its name), as the platform's filters do. */

@@ -4,7 +4,7 @@
  * Rows are matched by sys_id, else by `user_name` (users) or `number` (tasks).
  */
 import { type SQL, sql } from 'drizzle-orm';
-import type { Database, Db } from '../db/database.ts';
+import { type Database, type Db, rowsOf } from '../db/database.ts';
 import { numberSequence } from '../dictionary/ddl.ts';
 import { type ColumnInfo, type Dictionary, e164Column, type TableInfo } from '../dictionary/model.ts';
 import type { StoredValue } from '../dictionary/values.ts';
@@ -139,12 +139,6 @@ async function existingIds(db: Db, table: TableInfo, records: ValidatedRecord[])
   }
   return { key, bySysId, byKey };
 }
-
-const rowsOf = (result: unknown) =>
-  (Array.isArray(result) ? result : ((result as { rows: Record<string, unknown>[] }).rows ?? [])) as Record<
-    string,
-    unknown
-  >[];
 
 async function writeAll(
   ctx: UpsertContext,
