@@ -17,6 +17,7 @@ import { ruleRoutes } from './api/rules/routes.ts';
 import { tableRoutes } from './api/tables/routes.ts';
 import { createTableService } from './api/tables/service.ts';
 import { installAuth } from './http/auth.ts';
+import { installCsrfCheck } from './http/csrf.ts';
 import { installErrorHandler } from './http/error-handler.ts';
 import { installOperations } from './ops/index.ts';
 import { processorRoutes } from './processor/routes.ts';
@@ -37,6 +38,7 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
   // Before authentication: a lost database is answered without waiting on it.
   const ops = installOperations(app, services, { renderFallback: renderFallbackScreen });
   installAuth(app, services.accounts);
+  installCsrfCheck(app);
 
   healthRoutes(app, services);
   authRoutes(app, services);

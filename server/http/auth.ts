@@ -47,7 +47,7 @@ export async function startSessionCookie(
   reply: FastifyReply,
   accounts: Pick<AccountService, 'startSession'>,
   actor: Actor,
-): Promise<{ expiresAt: Date }> {
+): Promise<{ cookie: string; expiresAt: Date }> {
   const session = await accounts.startSession(actor.id);
   reply.setCookie(SESSION_COOKIE, session.cookie, {
     httpOnly: true,
@@ -57,7 +57,7 @@ export async function startSessionCookie(
     // Behind TLS the cookie never travels in clear.
     secure: request.protocol === 'https',
   });
-  return { expiresAt: session.expiresAt };
+  return session;
 }
 
 /** Ends the session of the request's cookie, if any, and clears the cookie. */

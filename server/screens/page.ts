@@ -3,6 +3,7 @@
  * (who is signed in, the "picked earlier" offer) and the one plain page for every refusal.
  */
 import type { FastifyReply } from 'fastify';
+import { csrfTokenOf } from '../http/csrf.ts';
 import type { ScreenContext } from './context.ts';
 import type { TemplateName } from './templates.ts';
 
@@ -13,6 +14,8 @@ export type LayoutData = {
   title: string;
   username: string | null;
   picked: PickedOffer | null;
+  /** The session's CSRF token, a hidden field of every form that changes something. */
+  csrf: string;
 };
 
 /** No script may run on a screen, whatever a record holds; styles are the layout's own. */
@@ -28,6 +31,7 @@ export function sendPage(
   const layout: LayoutData = {
     username: reply.request.actor?.username ?? null,
     picked: null,
+    csrf: csrfTokenOf(reply.request) ?? '',
     ...data,
   };
   return reply

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import type { Services } from '../../server/services.ts';
-import { ADMIN_PASSWORD, buildTestApp, login } from '../helpers/app.ts';
+import { ADMIN_PASSWORD, buildTestApp, login, withCsrf } from '../helpers/app.ts';
 import { describeEachDatabase } from '../helpers/database.ts';
 
 describeEachDatabase('accounts, sessions and tokens', (db) => {
@@ -97,13 +97,13 @@ describeEachDatabase('accounts, sessions and tokens', (db) => {
 
   it('ends a session at logout', async () => {
     const cookie = await login(app);
-    const logout = await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie } });
+    const logout = await app.inject({ method: 'POST', url: '/api/logout', headers: withCsrf(cookie) });
     expect(logout.statusCode).toBe(200);
     const after = await app.inject({
       method: 'POST',
       url: '/api/tables/sys_user/records',
       payload: [{ user_name: 'x' }],
-      headers: { cookie },
+      headers: withCsrf(cookie),
     });
     expect(after.statusCode).toBe(401);
   });

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dictionaryFile } from '../../server/dictionary/definition.ts';
 import type { Services } from '../../server/services.ts';
-import { buildTestApp, login } from '../helpers/app.ts';
+import { buildTestApp, login, withCsrf } from '../helpers/app.ts';
 import { describeEachDatabase } from '../helpers/database.ts';
 
 type FileTable = { name: string; extends?: string; label?: string; columns: Record<string, unknown>[] };
@@ -20,7 +20,7 @@ describeEachDatabase('the dictionary API', (db) => {
   });
 
   const get = async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/dictionary', headers: { cookie } });
+    const response = await app.inject({ method: 'GET', url: '/api/dictionary', headers: withCsrf(cookie) });
     expect(response.statusCode, response.body).toBe(200);
     return response.json() as File;
   };
@@ -28,7 +28,7 @@ describeEachDatabase('the dictionary API', (db) => {
     const response = await app.inject({
       method: 'PUT',
       url: '/api/dictionary',
-      headers: { cookie },
+      headers: withCsrf(cookie),
       payload: payload as object,
     });
     return { status: response.statusCode, body: response.json() };
@@ -117,7 +117,7 @@ describeEachDatabase('the dictionary API', (db) => {
       const imported = await app.inject({
         method: 'POST',
         url: '/api/tables/u_service_call/records',
-        headers: { cookie },
+        headers: withCsrf(cookie),
         payload: [{ u_caller: '6816f79c-c0a8-0164-01c5-a33be04be441', u_phone: '(415) 555-0142' }],
       });
       expect(imported.statusCode, imported.body).toBe(200);

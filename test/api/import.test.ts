@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { storageTable } from '../../server/records/sql-values.ts';
-import { buildTestApp, login } from '../helpers/app.ts';
+import { buildTestApp, login, withCsrf } from '../helpers/app.ts';
 import { describeEachDatabase } from '../helpers/database.ts';
 
 const ABEL = '6816f79c-c0a8-0164-01c5-a33be04be441';
@@ -19,7 +19,7 @@ describeEachDatabase('POST /api/tables/:table/records', (db) => {
       method: 'POST',
       url: `/api/tables/${table}/records`,
       payload: payload as object,
-      headers: { cookie },
+      headers: withCsrf(cookie),
     });
   const users = async (names: string[]) =>
     db().database.rows<{ user_name: string }>(

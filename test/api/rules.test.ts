@@ -1,7 +1,7 @@
 /** The rule API (SPEC §10): create, versions with stale saves refused, history, revert, toggles, delete. */
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, login } from '../helpers/app.ts';
+import { buildTestApp, login, withCsrf } from '../helpers/app.ts';
 import { describeEachDatabase } from '../helpers/database.ts';
 
 describeEachDatabase('the rule API', (db) => {
@@ -12,7 +12,7 @@ describeEachDatabase('the rule API', (db) => {
     cookie = await login(app);
   });
   const api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
-    app.inject({ method, url, headers: { cookie }, ...(payload ? { payload } : {}) });
+    app.inject({ method, url, headers: withCsrf(cookie), ...(payload ? { payload } : {}) });
 
   it('creates a rule and shows it in the list, searchable', async () => {
     const created = await api('POST', '/api/rules', {

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { applyDefinitions } from '../../server/dictionary/apply.ts';
 import { tableDefinition } from '../../server/dictionary/definition.ts';
 import type { Services } from '../../server/services.ts';
-import { buildTestApp, login } from '../helpers/app.ts';
+import { buildTestApp, login, withCsrf } from '../helpers/app.ts';
 import { describeEachDatabase } from '../helpers/database.ts';
 
 const ABEL = '6816f79c-c0a8-0164-01c5-a33be04be441';
@@ -23,7 +23,7 @@ describeEachDatabase('the table API', (db) => {
     const response = await app.inject({
       method,
       url,
-      headers: { cookie },
+      headers: withCsrf(cookie),
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
     return { status: response.statusCode, body: response.json(), headers: response.headers };
@@ -118,7 +118,7 @@ describeEachDatabase('the table API', (db) => {
       const imported = await app.inject({
         method: 'POST',
         url: '/api/tables/incident/records',
-        headers: { cookie },
+        headers: withCsrf(cookie),
         payload: [{ short_description: 'Verified caller', caller_id: ABEL, u_caller_authenticated: 'true' }],
       });
       expect(imported.statusCode, imported.body).toBe(200);
@@ -183,7 +183,7 @@ describeEachDatabase('the table API', (db) => {
       const imported = await app.inject({
         method: 'POST',
         url: '/api/tables/select/records',
-        headers: { cookie },
+        headers: withCsrf(cookie),
         payload: [{ from: 'drop table sys_user', order: '1', user: ABEL }],
       });
       expect(imported.statusCode, imported.body).toBe(200);

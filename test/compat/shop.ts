@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import type { Services } from '../../server/services.ts';
-import { buildTestApp, login } from '../helpers/app.ts';
+import { buildTestApp, login, withCsrf } from '../helpers/app.ts';
 import type { TestDatabase } from '../helpers/database.ts';
 
 export const QUINN = 'c0a8f001-0000-4000-8000-000000000001'; // an open HR case; found by employee number or phone
@@ -171,7 +171,7 @@ export async function openShop(db: TestDatabase): Promise<Shop> {
     const response = await app.inject({
       method: 'POST',
       url,
-      headers: { cookie },
+      headers: withCsrf(cookie),
       payload: payload as object,
     });
     return { status: response.statusCode, body: response.json() as unknown };

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config/env.ts';
 import { closeServices, createServices } from '../../server/create-services.ts';
+import { CSRF_HEADER, csrfTokenFor } from '../../server/http/csrf.ts';
 import type { Services } from '../../server/services.ts';
 import type { TestDatabase } from './database.ts';
 
@@ -32,4 +33,10 @@ export async function login(
   if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
   const cookie = response.cookies.find((c) => c.name === 'ctihost_session');
   return `ctihost_session=${cookie!.value}`;
+}
+
+/** The headers of a signed-in change: the session cookie and its CSRF token (server/http/csrf.ts). */
+export function withCsrf(cookie: string): { cookie: string; [CSRF_HEADER]: string } {
+  const value = cookie.split(';')[0]!.split('=').slice(1).join('=');
+  return { cookie, [CSRF_HEADER]: csrfTokenFor(value) };
 }

@@ -38,8 +38,10 @@ async function listeners(database: Database): Promise<number> {
   return row?.n ?? 0;
 }
 
-if (DATABASE_KINDS.includes('postgres')) {
-  describe('change notices between processes on one PostgreSQL [postgres]', () => {
+// PostgreSQL only (LISTEN/NOTIFY); PGlite is one process by design.
+describe.runIf(DATABASE_KINDS.includes('postgres'))(
+  'change notices between processes on one PostgreSQL [postgres]',
+  () => {
     let test: TestDatabase;
     let url: string;
     let otherPool: Database;
@@ -139,5 +141,5 @@ if (DATABASE_KINDS.includes('postgres')) {
         await notices.close();
       }
     }, 30_000);
-  });
-}
+  },
+);

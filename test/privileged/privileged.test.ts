@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/services.ts';
-import { buildTestApp, login } from '../helpers/app.ts';
+import { buildTestApp, login, withCsrf } from '../helpers/app.ts';
 import { describeEachDatabase } from '../helpers/database.ts';
 
 const ABEL = '6816f79c-c0a8-0164-01c5-a33be04be441';
@@ -18,7 +18,7 @@ describeEachDatabase('the privileged service', (db) => {
     const response = await app.inject({
       method: 'POST',
       url: '/api/rules',
-      headers: { cookie },
+      headers: withCsrf(cookie),
       payload: { name, script, clientCallable },
     });
     expect(response.statusCode, response.body).toBe(201);
@@ -193,7 +193,7 @@ describeEachDatabase('the privileged service', (db) => {
     const response = await app.inject({
       method: 'POST',
       url: '/api/dry-run',
-      headers: { cookie },
+      headers: withCsrf(cookie),
       payload: { rule: 'popNew' },
     });
     expect(response.statusCode, response.body).toBe(200);
@@ -211,7 +211,7 @@ describeEachDatabase('the privileged service', (db) => {
     const script = await app.inject({
       method: 'POST',
       url: '/api/dry-run',
-      headers: { cookie },
+      headers: withCsrf(cookie),
       payload: {
         script: "gs.info('hello {0}', sysparm_caller_name); answer = 'x.do';",
         params: { sysparm_caller_name: 'Abel' },
@@ -225,7 +225,7 @@ describeEachDatabase('the privileged service', (db) => {
     const url = await app.inject({
       method: 'POST',
       url: '/api/dry-run',
-      headers: { cookie },
+      headers: withCsrf(cookie),
       payload: { url: 'https://cti.example/cti.do?sysparm_caller_phone=4155550142' },
     });
     expect(url.json()).toMatchObject({
@@ -233,7 +233,12 @@ describeEachDatabase('the privileged service', (db) => {
       outcome: 'answer',
       rule: 'CTIProcessing',
     });
-    const bad = await app.inject({ method: 'POST', url: '/api/dry-run', headers: { cookie }, payload: {} });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/dry-run',
+      headers: withCsrf(cookie),
+      payload: {},
+    });
     expect(bad.statusCode).toBe(400);
   });
 
@@ -266,7 +271,7 @@ describeEachDatabase('the privileged service', (db) => {
     const response = await app.inject({
       method: 'GET',
       url: '/api/audit?rule=openIncident&operation=insert',
-      headers: { cookie },
+      headers: withCsrf(cookie),
     });
     expect(response.statusCode).toBe(200);
     expect(response.json().entries.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 /** The per-call write limit of the privileged service, with its own error code, and nothing kept. */
 import { sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { buildTestApp, login } from '../helpers/app.ts';
+import { buildTestApp, login, withCsrf } from '../helpers/app.ts';
 import { describeEachDatabase } from '../helpers/database.ts';
 
 describeEachDatabase('the write limit', (db) => {
@@ -13,7 +13,7 @@ describeEachDatabase('the write limit', (db) => {
         app.inject({
           method: 'POST',
           url: '/api/rules',
-          headers: { cookie },
+          headers: withCsrf(cookie),
           payload: { name, script, clientCallable },
         });
       await create(

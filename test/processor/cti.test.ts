@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/services.ts';
-import { buildTestApp, login } from '../helpers/app.ts';
+import { buildTestApp, login, withCsrf } from '../helpers/app.ts';
 import { describeEachDatabase } from '../helpers/database.ts';
 
 const ABEL = '6816f79c-c0a8-0164-01c5-a33be04be441';
@@ -149,7 +149,7 @@ describeEachDatabase('GET /cti.do', (db) => {
       const response = await app.inject({
         method: 'POST',
         url: '/api/rules',
-        headers: { cookie },
+        headers: withCsrf(cookie),
         payload: { name, script, ...extra },
       });
       expect(response.statusCode, response.body).toBe(201);
@@ -212,7 +212,7 @@ describeEachDatabase('GET /cti.do', (db) => {
       await app.inject({
         method: 'PATCH',
         url: '/api/rules/toggled',
-        headers: { cookie },
+        headers: withCsrf(cookie),
         payload: { active: false },
       });
       expect((await call('sysparm_cti_rule=toggled')).status).toBe(404);
@@ -242,7 +242,7 @@ describeEachDatabase('GET /cti.do', (db) => {
       const response = await app.inject({
         method: 'GET',
         url: '/cti.do?sysparm_caller_phone=4155550142',
-        headers: { cookie },
+        headers: withCsrf(cookie),
       });
       expect(response.statusCode).toBe(302);
       expect(response.headers.location).toBe(callerScreen(ABEL));
@@ -252,7 +252,7 @@ describeEachDatabase('GET /cti.do', (db) => {
       const response = await app.inject({
         method: 'GET',
         url: '/cti.do?sysparm_cti_rule=throws&sysparm_short_description=%3Cscript%3Ealert(1)%3C%2Fscript%3E',
-        headers: { cookie },
+        headers: withCsrf(cookie),
       });
       expect(response.statusCode).toBe(200);
       expect(response.headers['x-cti-outcome']).toBe('error');
@@ -266,7 +266,7 @@ describeEachDatabase('GET /cti.do', (db) => {
       const picker = await app.inject({
         method: 'GET',
         url: '/cti.do?sysparm_caller_phone=212-555-0199',
-        headers: { cookie },
+        headers: withCsrf(cookie),
       });
       expect(picker.statusCode).toBe(302);
       // No shared number in the demo data at 212-555-0199: give the two John Smiths one.
@@ -276,7 +276,7 @@ describeEachDatabase('GET /cti.do', (db) => {
       const first = await app.inject({
         method: 'GET',
         url: '/cti.do?sysparm_caller_phone=212-555-0199',
-        headers: { cookie },
+        headers: withCsrf(cookie),
       });
       expect(first.headers.location).toBe(
         `/cti_pick.do?sysparm_candidates=${JOHNS.join(',')}&sysparm_view=cti&sysparm_caller_phone=212-555-0199`,
@@ -284,14 +284,14 @@ describeEachDatabase('GET /cti.do', (db) => {
       const pick = await app.inject({
         method: 'POST',
         url: '/cti_pick.do',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: { ...withCsrf(cookie), 'content-type': 'application/x-www-form-urlencoded' },
         payload: `pick=${JOHNS[1]}&sysparm_caller_phone=212-555-0199&sysparm_view=cti`,
       });
       expect(pick.statusCode, pick.body).toBe(303);
       const next = await app.inject({
         method: 'GET',
         url: '/cti.do?sysparm_caller_phone=(212)%20555-0199',
-        headers: { cookie },
+        headers: withCsrf(cookie),
       });
       expect(next.headers.location).toBe(
         `${newIncident(`caller_id=${JOHNS[1]}^contact_type=phone`)}&sysparm_cti_picked=(212)%20555-0199`,

@@ -1,5 +1,6 @@
 /** Requests as a browser makes them: a session cookie, HTML pages, url-encoded forms. */
 import type { FastifyInstance } from 'fastify';
+import { csrfTokenFor } from '../../server/http/csrf.ts';
 
 export const ABEL = '6816f79c-c0a8-0164-01c5-a33be04be441';
 export const BETH = '46d44a5d-a9fe-1981-0018-7d1a8eba1f6b';
@@ -24,7 +25,11 @@ export function browser(app: FastifyInstance, cookie: string) {
         method: 'POST',
         url,
         headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams(fields).toString(),
+        // As the screens' forms do: the session's CSRF token in a hidden field.
+        payload: new URLSearchParams({
+          _csrf: csrfTokenFor(cookie.split('=').slice(1).join('=')),
+          ...fields,
+        }).toString(),
       }),
   };
 }

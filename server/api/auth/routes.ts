@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { endSessionCookie, startSessionCookie } from '../../http/auth.ts';
+import { endSessionCookie, requireRole, startSessionCookie } from '../../http/auth.ts';
+import { csrfTokenFor, csrfTokenOf } from '../../http/csrf.ts';
 import type { Services } from '../../services.ts';
 
 const loginBody = z.object({
@@ -18,7 +19,18 @@ export function authRoutes(app: FastifyInstance, services: Pick<Services, 'accou
     // One message for an unknown user, a wrong password and a disabled account: nothing to probe.
     if (!actor) throw new AppError('UNAUTHORIZED', 'invalid username or password');
     const session = await startSessionCookie(request, reply, services.accounts, actor);
-    return { username: actor.username, role: actor.role, expiresAt: session.expiresAt.toISOString() };
+    return {
+      username: actor.username,
+      role: actor.role,
+      expiresAt: session.expiresAt.toISOString(),
+      csrfToken: csrfTokenFor(session.cookie),
+    };
+  });
+
+  // Who is signed in, and the CSRF token the console sends with every change.
+  api.get('/api/session', { preValidation: requireRole('agent', { sessionOnly: true }) }, async (request) => {
+    const actor = request.actor!;
+    return { username: actor.username, role: actor.role, csrfToken: csrfTokenOf(request) };
   });
 
   api.post('/api/logout', async (request, reply) => {

@@ -5,6 +5,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+import { withCsrf } from '../../helpers/app.ts';
+
 const NODE = join(process.cwd(), 'node_modules/.bin/node');
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 export const CTI_TOKEN = `cti_${'t'.repeat(40)}`;
@@ -101,7 +103,7 @@ export async function createRule(
 ): Promise<void> {
   const response = await fetch(`${base}/api/rules`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
+    headers: { 'content-type': 'application/json', ...withCsrf(cookie) },
     body: JSON.stringify({ ...rule, active: true }),
   });
   if (response.status !== 201)
