@@ -1,7 +1,8 @@
 /**
  * The in-isolate code the host runs in every fresh context after the runtime's prelude. It takes
  * `$runtime` off the global object, removes what a rule has no use for and could abuse, and evaluates
- * to one `control(config, maxOut, script, context)` function the host keeps a Reference to. A run is
+ * to one `control(config, maxOut, script, context)` function, left in the `$control` global for the
+ * attach script (bootstrap.ts) to hand to the host, which keeps a Reference to it. A run is
  * then ONE asynchronous call: control begins the run, runs the rule's compiled ivm.Script in its
  * own context (synchronously, inside the isolate), and finishes it. A rule that throws is reported
  * without calling its function; the finish JSON comes back, or only its length when longer than
@@ -68,16 +69,13 @@ export type ControlResult =
     };
 
 export const DRIVER_SOURCE = `'use strict';
-(() => {
+Object.defineProperty(globalThis, '$control', { configurable: true, value: (() => {
   const runtime = globalThis.$runtime;
   delete globalThis.$runtime;
   // The prelude deletes $host itself; this makes sure of it.
   delete globalThis.$host;
-  // Shared memory and blocking waits, WebAssembly (compiled on threads the CPU limit does not see)
-  // and GC callbacks (which could run during a later run) have no place in a CTI rule.
-  for (const name of ['WebAssembly', 'SharedArrayBuffer', 'Atomics', 'FinalizationRegistry', 'WeakRef']) {
-    delete globalThis[name];
-  }
+  // WebAssembly, shared memory and GC callbacks are removed by the attach script (bootstrap.ts), in
+  // every context: V8 cannot start a context from a snapshot that lacks Atomics.
   // CallSite objects hand out the functions and receivers of every frame, the runtime's included.
   Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
 
@@ -140,4 +138,4 @@ export const DRIVER_SOURCE = `'use strict';
     // A huge answer is measured here rather than copied out of the isolate.
     return out.length > maxOut ? { kind: 'answer', json: null, length: out.length } : { kind: 'answer', json: out, length: out.length };
   };
-})();`;
+})() });`;

@@ -12,6 +12,7 @@ import { RuleChecker } from './rule-checker.ts';
 import type { RunEnd } from './run-failure.ts';
 import { createRunTrace } from './run-trace.ts';
 import { PRELUDE_SOURCE, STANDARD_PARAMS } from './runtime/index.ts';
+import { createRuntimeSnapshot } from './runtime-snapshot.ts';
 import { scriptKey } from './script-cache.ts';
 import type {
   RuleSource,
@@ -58,12 +59,13 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
     catastrophicErrors: 0,
     recycles: { contexts: 0, heap: 0, memory: 0, cpu: 0, wall: 0, catastrophic: 0 },
   };
+  const snapshot = createRuntimeSnapshot(runtime);
   const slots = Array.from(
     { length: Math.max(1, options.isolates ?? Math.max(2, availableParallelism())) },
     () =>
       new IsolateSlot({
         limits,
-        runtime,
+        snapshot,
         logger,
         counters,
         contexts: options.contextsPerIsolate ?? 2,

@@ -18,14 +18,16 @@ import {
 import { executeRun } from './run-execution.ts';
 import { type RunEnd, runFailure } from './run-failure.ts';
 import type { RunTrace } from './run-trace.ts';
+import type { RuntimeSnapshot } from './runtime-snapshot.ts';
 import { ScriptCache } from './script-cache.ts';
-import type { RecycleReason, RuleSource, SandboxLogger, SandboxRuntime, SandboxStats } from './types.ts';
+import type { RecycleReason, RuleSource, SandboxLogger, SandboxStats } from './types.ts';
 
 export type SlotCounters = Omit<SandboxStats, 'isolates' | 'busy' | 'queued' | 'readyContexts'>;
 
 export type SlotOptions = {
   limits: SandboxLimits;
-  runtime: SandboxRuntime;
+  /** Every isolate of the host starts from it (runtime-snapshot.ts). */
+  snapshot: RuntimeSnapshot;
   onHostCall: HostCallHandler;
   logger?: SandboxLogger | undefined;
   contexts: number;
@@ -222,8 +224,10 @@ export class IsolateSlot {
   }
 
   #start(): void {
+    const { snapshot } = this.#options;
     const isolate = new ivm.Isolate({
       memoryLimit: this.#options.limits.memoryMb,
+      ...('snapshot' in snapshot ? { snapshot: snapshot.snapshot } : {}),
       onCatastrophicError: (message) => {
         this.#options.counters.catastrophicErrors += 1;
         this.#options.logger?.error({ message }, 'sandbox isolate hit a catastrophic error; it is disposed');
@@ -237,7 +241,7 @@ export class IsolateSlot {
       if (hit) this.#options.counters.compileHits += 1;
       else this.#options.counters.compiles += 1;
     });
-    this.#base = compileBase(isolate, this.#options.runtime);
+    this.#base = compileBase(isolate, snapshot);
     this.#base.catch(() => {}); // surfaced by the step or run that awaits it
     this.#ready = [];
     this.#contexts = 0;

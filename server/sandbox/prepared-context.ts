@@ -1,17 +1,18 @@
 /**
- * A fresh context made ready ahead of a run: `$host` bound, the runtime's prelude evaluated, the
- * driver's `control` function referenced. Preparing one costs a few hundred microseconds and happens
- * between runs; a run is then one call into it. Every context serves one run
+ * A fresh context made ready ahead of a run: deserialized from the isolate's snapshot (the runtime
+ * already evaluated, runtime-snapshot.ts), the host attached, the driver's `control` function
+ * referenced. Preparing one costs a few hundred microseconds and happens between runs; a run is
+ * then one call into it. Every context serves one run
  * and is released, so nothing of one run (globals, prototypes, built-ins) is seen by the next.
  */
 import ivm from 'isolated-vm';
-import { BOOTSTRAP_FILE, BOOTSTRAP_SOURCE, RUNTIME_FILE } from './bootstrap.ts';
-import { type ControlResult, DRIVER_FILE, DRIVER_SOURCE } from './driver.ts';
+import { ATTACH_FILE, ATTACH_SOURCE } from './bootstrap.ts';
+import type { ControlResult } from './driver.ts';
 import type { RunTrace } from './run-trace.ts';
-import type { SandboxRuntime } from './types.ts';
+import type { RuntimeSnapshot } from './runtime-snapshot.ts';
 
-/** The scripts every context of an isolate runs, compiled once per isolate. */
-export type BaseScripts = { bootstrap: ivm.Script; prelude: ivm.Script; driver: ivm.Script };
+/** The script every context of an isolate runs before its rule, compiled once per isolate. */
+export type BaseScripts = { attach: ivm.Script };
 
 /** The host's handler for `$host(op, payloadJson)`; `trace` is the run that owns the context, if any. */
 export type HostCallHandler = (op: unknown, payloadJson: unknown, trace: RunTrace | null) => Promise<string>;
@@ -29,13 +30,10 @@ export type PreparedContext = {
 /** The prelude is the runtime's own code: it gets a bound too, in case it is ever broken. */
 const SETUP_TIMEOUT_MS = 2000;
 
-export async function compileBase(isolate: ivm.Isolate, runtime: SandboxRuntime): Promise<BaseScripts> {
-  const [bootstrap, prelude, driver] = await Promise.all([
-    isolate.compileScript(BOOTSTRAP_SOURCE, { filename: BOOTSTRAP_FILE }),
-    isolate.compileScript(runtime.prelude, { filename: RUNTIME_FILE }),
-    isolate.compileScript(DRIVER_SOURCE, { filename: DRIVER_FILE }),
-  ]);
-  return { bootstrap, prelude, driver };
+/** Rejects with the runtime's own error when the snapshot could not be made. */
+export async function compileBase(isolate: ivm.Isolate, runtime: RuntimeSnapshot): Promise<BaseScripts> {
+  if ('error' in runtime) throw runtime.error;
+  return { attach: await isolate.compileScript(ATTACH_SOURCE, { filename: ATTACH_FILE }) };
 }
 
 const INTERNAL_FAILURE = JSON.stringify({
@@ -54,15 +52,13 @@ export async function prepareContext(
   const hostRef = new ivm.Reference((op: unknown, payloadJson: unknown) =>
     onHostCall(op, payloadJson, binding.trace).catch(() => INTERNAL_FAILURE),
   );
-  // Issued together: the isolate runs them in order, and the host waits for one thread hop, not four.
+  // Issued together: the isolate runs them in order, and the host waits for one thread hop, not two.
   const steps = await Promise.allSettled([
     context.global.set('$hostRef', hostRef),
-    base.bootstrap.run(context, { timeout: SETUP_TIMEOUT_MS }),
-    base.prelude.run(context, { timeout: SETUP_TIMEOUT_MS }),
-    base.driver.run(context, { timeout: SETUP_TIMEOUT_MS, reference: true }),
+    base.attach.run(context, { timeout: SETUP_TIMEOUT_MS, reference: true }),
   ]);
   const failed = steps.find((step) => step.status === 'rejected');
-  const control = steps[3];
+  const control = steps[1];
   if (failed || control?.status !== 'fulfilled' || !(control.value instanceof ivm.Reference)) {
     hostRef.release();
     context.release();
