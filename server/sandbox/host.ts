@@ -41,6 +41,14 @@ function runtimeParams(params: Record<string, string>): Record<string, string> {
   return out;
 }
 
+/**
+ * Whether the script's text could declare a top-level let/const/class of the rule's name, which only
+ * an eval inside the isolate can find. A name that is nowhere in the text (and no \u escape that could
+ * spell it) cannot be declared: the runtime then skips that eval.
+ */
+const mayDeclareRuleFunction = (rule: RuleSource) =>
+  rule.script.includes(rule.name) || rule.script.includes('\\u');
+
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHost {
@@ -159,6 +167,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         params: runtimeParams(params),
         now: (runOptions.now ?? new Date()).toISOString(),
         standardParams: runtime.standardParams,
+        ...(mayDeclareRuleFunction(rule) ? {} : { mayDeclareRuleFunction: false }),
         ...(runOptions.args ? { args: runOptions.args } : {}),
         ...(runOptions.wantResult ? { wantResult: true } : {}),
         ...(runOptions.functions ? { functions: runOptions.functions } : {}),

@@ -97,6 +97,7 @@
     pageSize: 0,
     args: [],
     wantResult: false,
+    mayDeclare: true,
   };
   const tables = new Map(); // table name → Table | null
   const refRows = new Map(); // table + '\u0000' + sys_id → row | null
@@ -1073,6 +1074,7 @@
     const config = jsonParse(text(configJson, 'config'));
     run.ruleName = typeof config.ruleName === 'string' ? config.ruleName : '';
     run.clientCallable = config.clientCallable !== false;
+    run.mayDeclare = config.mayDeclareRuleFunction !== false;
     const now = typeof config.now === 'string' ? dateParse(config.now) : Number.NaN;
     run.nowMs = finite(now) ? now : dateNow();
     run.pageSize = typeof config.pageSize === 'number' && config.pageSize >= 1 ? floor(config.pageSize) : 0;
@@ -1115,6 +1117,8 @@
     const name = run.ruleName;
     if (!IDENTIFIER.test(name)) return undefined;
     if (G[name] !== undefined) return G[name];
+    // The host saw that the script's text cannot declare the name: no eval (it costs a compile).
+    if (!run.mayDeclare) return undefined;
     try {
       return indirectEval(`typeof ${name} === 'function' ? ${name} : undefined`);
     } catch {
