@@ -5,17 +5,22 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { createAccountAdmin } from './accounts/manage.ts';
+import { accountRoutes } from './api/accounts/routes.ts';
 import { auditRoutes } from './api/audit/routes.ts';
 import { authRoutes } from './api/auth/routes.ts';
 import { callRoutes } from './api/calls/routes.ts';
 import { dictionaryRoutes } from './api/dictionary/routes.ts';
 import { createDictionaryService } from './api/dictionary/service.ts';
+import { installOpenApi } from './api/docs/openapi.ts';
 import { dryRunRoutes } from './api/dry-run/routes.ts';
 import { healthRoutes } from './api/health/routes.ts';
 import { recordRoutes } from './api/records/routes.ts';
 import { ruleRoutes } from './api/rules/routes.ts';
+import { sandboxTypesRoutes } from './api/sandbox-types/routes.ts';
 import { tableRoutes } from './api/tables/routes.ts';
 import { createTableService } from './api/tables/service.ts';
+import { tokenRoutes } from './api/tokens/routes.ts';
 import { installAuth } from './http/auth.ts';
 import { installCsrfCheck } from './http/csrf.ts';
 import { installErrorHandler } from './http/error-handler.ts';
@@ -35,6 +40,8 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   await app.register(cookie);
+  // Before every route: the OpenAPI document collects them as they register.
+  await installOpenApi(app);
   // Before authentication: a lost database is answered without waiting on it.
   const ops = installOperations(app, services, { renderFallback: renderFallbackScreen });
   installAuth(app, services.accounts);
@@ -49,6 +56,9 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
   callRoutes(app, services);
   auditRoutes(app, services);
   dryRunRoutes(app, services);
+  accountRoutes(app, createAccountAdmin(services));
+  tokenRoutes(app, services.accounts);
+  sandboxTypesRoutes(app, services);
   processorRoutes(app, { processor: ops.processor, renderFallback: ops.renderFallback });
   screenRoutes(app, { ...services, reader: ops.screenReader });
   return app;

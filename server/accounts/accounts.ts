@@ -1,5 +1,5 @@
 /** Accounts, sessions and API tokens: the repository and the rules around them. */
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { accounts, apiTokens, sessions } from '../db/schema.ts';
 import { decoyHash, hashPassword, newSecret, sha256, verifyPassword } from './secrets.ts';
@@ -77,6 +77,39 @@ export function createAccountService(db: Db) {
     async tokenCount(): Promise<number> {
       const rows = await db.select({ id: apiTokens.id }).from(apiTokens).limit(1);
       return rows.length;
+    },
+
+    /** Every token, revoked ones included (the console shows when they were revoked); never a secret or its hash. */
+    async listTokens() {
+      const rows = await db
+        .select({
+          id: apiTokens.id,
+          name: apiTokens.name,
+          createdAt: apiTokens.createdAt,
+          createdBy: apiTokens.createdBy,
+          revokedAt: apiTokens.revokedAt,
+        })
+        .from(apiTokens)
+        .orderBy(asc(apiTokens.createdAt), asc(apiTokens.id));
+      return rows.map((row) => ({
+        ...row,
+        createdAt: row.createdAt.toISOString(),
+        revokedAt: row.revokedAt?.toISOString() ?? null,
+      }));
+    },
+
+    /**
+     * Revokes a token: from the next request on, actorForToken no longer finds it. With actorForToken,
+     * the only way tokens are checked or revoked (a cache around the two must see every revocation).
+     * False for an unknown id; revoking twice keeps the first time.
+     */
+    async revokeToken(id: string): Promise<boolean> {
+      const rows = await db
+        .update(apiTokens)
+        .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, now())` })
+        .where(eq(apiTokens.id, id))
+        .returning({ id: apiTokens.id });
+      return rows.length > 0;
     },
 
     /** A telephony client's bearer token: it may pop screens (agent role), never administer. */
