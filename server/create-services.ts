@@ -5,6 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { createAccountService } from './accounts/accounts.ts';
+import { withCredentialCache } from './accounts/credential-cache.ts';
 import type { Config } from './config/env.ts';
 import { type ChangeNotices, startChangeNotices } from './db/change-notices.ts';
 import type { Database } from './db/database.ts';
@@ -38,6 +39,7 @@ export function createServices(
     dictionary: store.current,
     defaultRegion: config.defaultRegion,
   });
+  const accounts = withCredentialCache(createAccountService(database.db), () => notices?.notify('accounts'));
   const log = logger ? { logger } : {};
   // Rules first: the privileged handlers look rules up; the sandbox checks syntax for the rules service.
   let sandbox: SandboxHost | undefined;
@@ -64,14 +66,18 @@ export function createServices(
   notices = startChangeNotices({
     database,
     url: config.database.kind === 'postgres' ? config.database.url : undefined,
-    refresh: async (kind) => (kind === 'dictionary' ? store.reload() : rules.forgetFunctionNames()),
+    refresh: async (kind) => {
+      if (kind === 'dictionary') return store.reload();
+      if (kind === 'rules') return rules.forgetCache();
+      return accounts.forgetCache();
+    },
     ...log,
   });
   const services: Services = {
     config,
     database,
     dictionary: store,
-    accounts: createAccountService(database.db),
+    accounts,
     reader,
     sandbox,
     privileged,

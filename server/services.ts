@@ -1,5 +1,5 @@
 /** What routes are given: built once by createServices (main.ts, or a test), passed to buildApp. */
-import type { AccountService } from './accounts/accounts.ts';
+import type { CachedAccountService } from './accounts/credential-cache.ts';
 import type { Config } from './config/env.ts';
 import type { Database } from './db/database.ts';
 import type { DictionaryStore } from './dictionary/store.ts';
@@ -12,7 +12,8 @@ export type Services = {
   config: Config;
   database: Database;
   dictionary: DictionaryStore;
-  accounts: AccountService;
+  /** Token and session lookups cached, dropped on every change (credential-cache.ts). */
+  accounts: CachedAccountService;
   reader: RecordReader;
   sandbox: SandboxHost;
   /** The isolates that run non-client-callable rules (SPEC §8). */

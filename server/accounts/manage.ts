@@ -58,9 +58,17 @@ function keepAnAdmin(activeAdmins: string[], username: string, what: string): vo
   }
 }
 
-export function createAccountAdmin(deps: { database: { db: Db } }) {
+export function createAccountAdmin(deps: {
+  database: { db: Db };
+  /** The credential cache (credential-cache.ts): told after every committed change, so it drops what it holds. */
+  accounts?: { changed(): void };
+}) {
   const db = deps.database.db;
-  const inTransaction = <T>(fn: (tx: Db) => Promise<T>) => db.transaction((tx) => fn(tx as unknown as Db));
+  const inTransaction = async <T>(fn: (tx: Db) => Promise<T>) => {
+    const result = await db.transaction((tx) => fn(tx as unknown as Db));
+    deps.accounts?.changed();
+    return result;
+  };
 
   return {
     async list(): Promise<AccountView[]> {

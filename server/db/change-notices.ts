@@ -1,6 +1,6 @@
 /**
  * What several processes on one PostgreSQL tell each other (SPEC §12): each caches what the hot path
- * needs (the dictionary, the names of the non-client-callable rules) and drops it when another
+ * needs (the dictionary; the rules; accounts, sessions and tokens) and drops it when another
  * process changes it. After a change commits, a process NOTIFYs `{kind, origin}` on one channel; every
  * process LISTENs on a connection of its own and refreshes that cache on a notice from another origin.
  * A notice sent while a listening connection is down is lost, so the connection is reopened with a
@@ -14,7 +14,7 @@ import postgres from 'postgres';
 import type { Database } from './database.ts';
 
 export const CHANGE_CHANNEL = 'ctihost_changes';
-export const CHANGE_KINDS = ['dictionary', 'rules'] as const;
+export const CHANGE_KINDS = ['dictionary', 'rules', 'accounts'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export type ChangeNotices = {
@@ -40,8 +40,23 @@ const FINGERPRINTS = sql`select
   (select md5(coalesce(string_agg(t::text, '|' order by t.name), '')) from dict_tables t)
   || (select md5(coalesce(string_agg(c::text, '|' order by c.table_name, c.name), '')) from dict_columns c)
     as dictionary,
-  (select md5(coalesce(string_agg(r.name, '|' order by r.name), '')) from rules r
-    where r.active and not r.client_callable) as rules`;
+  (select md5(coalesce(string_agg(r.name || ':' || r.version || ':' || r.active || ':' || r.client_callable,
+    '|' order by r.name), '')) from rules r) as rules,
+  (select md5(coalesce(string_agg(a.id || ':' || a.password_hash || ':' || a.role || ':' || a.disabled,
+    '|' order by a.id), '')) from accounts a)
+  || (select md5(coalesce(string_agg(k.id || ':' || coalesce(k.revoked_at::text, ''), '|' order by k.id), ''))
+    from api_tokens k)
+  || (select count(*)::text from sessions) as accounts`;
+
+/**
+ * One notice from a process that keeps no caches (the CLI's `rules push`, `dictionary push`), so the
+ * servers on the same PostgreSQL drop theirs at once. Nothing to do on PGlite (one process).
+ */
+export async function announceChange(database: Database, kind: ChangeKind): Promise<void> {
+  if (database.kind !== 'postgres') return;
+  const payload = JSON.stringify({ kind, origin: `cli:${process.pid}:${randomUUID()}` });
+  await database.rows(sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`);
+}
 
 export function startChangeNotices(deps: ChangeNoticeDeps): ChangeNotices {
   if (deps.database.kind !== 'postgres' || !deps.url) return NONE;

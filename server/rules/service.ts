@@ -59,6 +59,8 @@ export type RuleChange = {
   version: number;
 };
 
+const MAX_CACHED_RULES = 1000;
+
 export function createRuleService(deps: {
   database: Database;
   compile: CompileCheck;
@@ -67,10 +69,31 @@ export function createRuleService(deps: {
   const db: Db = deps.database.db;
   /** The active non-client-callable rules: every run defines them as global functions, so they are cached. */
   let functionNames: Promise<string[]> | null = null;
-  const changed = (name: string) => {
+  /**
+   * The rows calls look up by name (found or not), so a pop asks the database nothing about its rule.
+   * Dropped on every change made here and, through LISTEN/NOTIFY, on every change made elsewhere.
+   */
+  const found = new Map<string, Promise<RuleRow | undefined>>();
+  const forgetCache = () => {
     functionNames = null;
+    found.clear();
+  };
+  const changed = (name: string) => {
+    forgetCache();
     deps.onChange?.(name);
   };
+
+  function findCached(name: string): Promise<RuleRow | undefined> {
+    let row = found.get(name);
+    if (!row) {
+      // Names a telephony client sends are bounded (64 chars) but unbounded in number: so is not this.
+      if (found.size >= MAX_CACHED_RULES) found.clear();
+      row = rulesRepository.get(db, name);
+      found.set(name, row);
+      row.catch(() => found.delete(name));
+    }
+    return row;
+  }
 
   async function checkCompiles(script: string, name: string) {
     const problem = await deps.compile(script, name);
@@ -95,13 +118,14 @@ export function createRuleService(deps: {
   return {
     list: async (filter: RuleFilter) => (await rulesRepository.list(db, filter)).map(toRule),
     get: async (name: string) => toRule(await mustGet(name)),
-    /** The stored row or undefined: the processor's lookup, with no error thrown on the hot path. */
-    find: (name: string, on: Db = db) => rulesRepository.get(on, name),
+    /**
+     * The stored row or undefined: the processor's lookup, with no error thrown on the hot path.
+     * Cached, unless asked inside a transaction (a privileged call reads what its transaction sees).
+     */
+    find: (name: string, on: Db = db) => (on === db ? findCached(name) : rulesRepository.get(on, name)),
 
-    /** Drops the cached function names, after another process changed the rules. */
-    forgetFunctionNames(): void {
-      functionNames = null;
-    },
+    /** Drops what is cached about rules, after another process changed them. */
+    forgetCache,
 
     functionNames(): Promise<string[]> {
       functionNames ??= rulesRepository

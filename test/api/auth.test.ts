@@ -126,7 +126,15 @@ describeEachDatabase('accounts, sessions and tokens', (db) => {
       kind: 'token',
       role: 'agent',
     });
+    await services.accounts.revokeToken(issued.id);
+    expect(await services.accounts.actorForToken(issued.token)).toBeNull();
+  });
+
+  it('sees a token revoked behind its back once the change notice (or the backstop) drops its cache', async () => {
+    const issued = await services.accounts.issueToken('pbx-2', 'admin');
+    expect(await services.accounts.actorForToken(issued.token)).not.toBeNull();
     await db().database.rows(sql`update api_tokens set revoked_at = now() where id = ${issued.id}::uuid`);
+    services.accounts.forgetCache();
     expect(await services.accounts.actorForToken(issued.token)).toBeNull();
   });
 

@@ -102,6 +102,49 @@ describe.runIf(DATABASE_KINDS.includes('postgres'))(
       expect(last).toMatchObject({ kind: 'answer', location: expect.stringContaining('n=shift') });
     });
 
+    it('runs a rule saved through one process in the other within 1 s (the other caches rule rows)', async () => {
+      await one.rules.create({ name: 'ShiftPop', script: "answer = '/incident.do?v=1';" }, 'test');
+      const first = await two.processor.processCall('sysparm_cti_rule=ShiftPop', agent);
+      expect(first).toMatchObject({ kind: 'answer', location: '/incident.do?v=1' });
+      const current = await one.rules.get('ShiftPop');
+      await one.rules.save(
+        'ShiftPop',
+        { script: "answer = '/incident.do?v=2';", version: current.version },
+        'test',
+      );
+      const ms = await within(1_000, async () => {
+        const outcome = await two.processor.processCall('sysparm_cti_rule=ShiftPop', agent);
+        return outcome.kind === 'answer' && outcome.location === '/incident.do?v=2';
+      });
+      expect(ms).toBeLessThan(1_000);
+      await one.rules.setFlags('ShiftPop', { active: false }, 'test');
+      await within(1_000, async () => {
+        const outcome = await two.processor.processCall('sysparm_cti_rule=ShiftPop', agent);
+        return outcome.kind === 'refused' && outcome.status === 404;
+      });
+    });
+
+    it('refuses in the other process, within 1 s, a token revoked and a session ended through one', async () => {
+      const { id, token } = await one.accounts.issueToken('shift-client', 'test');
+      expect(await two.accounts.actorForToken(token)).toMatchObject({ kind: 'token', role: 'agent' });
+      await one.accounts.revokeToken(id);
+      expect(await one.accounts.actorForToken(token)).toBeNull();
+      const ms = await within(1_000, async () => (await two.accounts.actorForToken(token)) === null);
+      expect(ms).toBeLessThan(1_000);
+
+      const account = await one.accounts.create(
+        `shift.${randomUUID().slice(0, 8)}`,
+        'a long password 1',
+        'agent',
+      );
+      const session = await one.accounts.startSession(account.id);
+      expect(await two.accounts.actorForSession(session.cookie)).toMatchObject({
+        username: account.username,
+      });
+      await one.accounts.endSession(session.cookie);
+      await within(1_000, async () => (await two.accounts.actorForSession(session.cookie)) === null);
+    });
+
     it('reopens a lost listening connection and refreshes, and its backstop sees changes nobody announced', async () => {
       const seen: ChangeKind[] = [];
       const notices = startChangeNotices({

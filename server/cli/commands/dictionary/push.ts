@@ -46,6 +46,7 @@ export function registerDictionaryPush(dictionary: Command): Command {
     const { withDatabase } = await import('../../context.ts');
     const { applyDefinitions } = await import('../../../dictionary/apply.ts');
     const { AppError } = await import('../../../errors.ts');
+    const { announceChange } = await import('../../../db/change-notices.ts');
     await withDatabase(options, { demoData: true }, async (database) => {
       let result: Awaited<ReturnType<typeof applyDefinitions>>;
       try {
@@ -54,6 +55,9 @@ export function registerDictionaryPush(dictionary: Command): Command {
         if (error instanceof AppError) throw new CliError(`${file}: nothing was added: ${error.message}`);
         throw error;
       }
+      // Running servers on the same PostgreSQL reload their dictionary now, not at their next check.
+      if (result.tablesAdded.length + result.columnsAdded.length > 0)
+        await announceChange(database, 'dictionary');
       if (options.json) {
         printJson({ tablesAdded: result.tablesAdded, columnsAdded: result.columnsAdded });
         return;

@@ -26,6 +26,7 @@ export function registerRulesPush(rules: Command): Command {
   addDatabaseOptions(command).action(async (dir: string, options: PushOptions) => {
     const { readRuleFiles } = await import('../../rule-files.ts');
     const { cliActor, withServices } = await import('../../context.ts');
+    const { announceChange } = await import('../../../db/change-notices.ts');
     const entries = readRuleFiles(dir);
     await withServices(options, async (services) => {
       const problems: string[] = [];
@@ -49,6 +50,9 @@ export function registerRulesPush(rules: Command): Command {
       } catch (error) {
         if (!(error instanceof Rollback)) throw error;
       }
+      // Running servers on the same PostgreSQL drop their cached rules now, not at their next check.
+      if (!options.dryRun && changes.some((c) => c.change !== 'unchanged'))
+        await announceChange(services.database, 'rules');
       const files = new Set(entries.map((e) => e.rule.name));
       const untouched = (await services.rules.list({})).filter((r) => !files.has(r.name)).map((r) => r.name);
       report(changes, untouched, options);
