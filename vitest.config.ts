@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/bench/**', 'test/browser/**', 'node_modules/**'],
+    exclude: ['test/bench/**', 'node_modules/**'],
     // isolated-vm needs --no-node-snapshot, which the threads pool rejects (vitest #481): forks it is.
     pool: 'forks',
     execArgv: ['--no-node-snapshot'],

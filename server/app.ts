@@ -6,6 +6,7 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { createAccountAdmin } from './accounts/manage.ts';
+import { adminConsoleRoutes } from './admin/routes.ts';
 import { accountRoutes } from './api/accounts/routes.ts';
 import { auditRoutes } from './api/audit/routes.ts';
 import { authRoutes } from './api/auth/routes.ts';
@@ -61,5 +62,6 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
   sandboxTypesRoutes(app, services);
   processorRoutes(app, { processor: ops.processor, renderFallback: ops.renderFallback });
   screenRoutes(app, { ...services, reader: ops.screenReader });
+  await adminConsoleRoutes(app);
   return app;
 }
