@@ -4,7 +4,7 @@
  * digits only, E.164) is masked to its last four digits wherever it appears in the trace.
  */
 import { and, desc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
-import type { Db } from '../db/database.ts';
+import type { Database, Db } from '../db/database.ts';
 import { callLog } from '../db/schema.ts';
 import { maskPhone, toE164 } from '../records/phone.ts';
 
@@ -46,8 +46,25 @@ export function phoneMasker(params: Record<string, string>, region: string) {
   return mask;
 }
 
-export async function writeCall(db: Db, record: CallRecord): Promise<string> {
-  const [row] = await db.insert(callLog).values(record).returning({ id: callLog.id });
+const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
+
+/**
+ * One row per call, on the call's path: the pop waits for it, so it is one prepared statement that
+ * commits without waiting for the WAL flush (`synchronous_commit` off for this statement's own
+ * transaction only, set by set_config(…, true) before the row is inserted). That takes the disk's
+ * fsync (0.2–2 ms) out of every pop; the price is that a crash of the PostgreSQL server itself may
+ * lose the call rows of its last fraction of a second. Privileged writes and everything else keep
+ * synchronous commits.
+ */
+export async function writeCall(database: Pick<Database, 'rows'>, record: CallRecord): Promise<string> {
+  const [row] = await database.rows<{ id: string }>(sql`insert into call_log
+      (call_id, rule, rule_version, params, outcome, answer, error, duration_ms, logs, reads, writes, actor)
+    select ${record.callId ?? null}::text, ${record.rule}::text, ${record.ruleVersion ?? null}::int,
+      ${json(record.params)}::jsonb, ${record.outcome}::text, ${record.answer ?? null}::text,
+      ${json(record.error)}::jsonb, ${record.durationMs}::int, ${json(record.logs ?? [])}::jsonb,
+      ${json(record.reads ?? [])}::jsonb, ${json(record.writes ?? [])}::jsonb, ${record.actor ?? null}::text
+    from (select set_config('synchronous_commit', 'off', true)) as async_commit
+    returning id::text as id`);
   return row!.id;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Actor } from '../accounts/accounts.ts';
 import type { Database } from '../db/database.ts';
+import { preparedRows } from '../db/prepared-rows.ts';
 import type { DictionaryStore } from '../dictionary/store.ts';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../ops/database-errors.ts';
 import type { RuleService } from '../rules/service.ts';
@@ -59,6 +60,8 @@ export type ProcessorDeps = {
 };
 
 export function createProcessor(deps: ProcessorDeps) {
+  // The call log's insert is the same statement every call: prepared once per connection.
+  const callLogRows = preparedRows(deps.database);
   /** Softphones fire twice at once: a call id being answered right now is awaited, not run again. */
   const inFlight = new Map<string, Promise<CallOutcome>>();
 
@@ -179,7 +182,7 @@ export function createProcessor(deps: ProcessorDeps) {
       if (!verdict.ok && deps.database.stats().connectionsClosed !== closedBefore)
         return unavailable(rawQuery, started);
       const durationMs = Math.round(performance.now() - started);
-      const callId = await writeCall(deps.database.db, {
+      const callId = await writeCall(callLogRows, {
         callId: params.sysparm_call_id ?? null,
         rule: rule.name,
         ruleVersion: rule.version,
@@ -234,7 +237,7 @@ export function createProcessor(deps: ProcessorDeps) {
     call: { started: number; mask: <T>(value: T) => T; params: Record<string, string>; actor: Actor },
   ): Promise<CallOutcome> {
     const durationMs = Math.round(performance.now() - call.started);
-    const callId = await writeCall(deps.database.db, {
+    const callId = await writeCall(callLogRows, {
       callId: call.params.sysparm_call_id ?? null,
       rule,
       ruleVersion: null,

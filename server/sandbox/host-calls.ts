@@ -74,7 +74,11 @@ function breach(
 }
 
 export const defaultHandlers: HostHandlers = {
-  describe: ({ table }, trace, { reader }) => (trace.reader ?? reader).describe(table) ?? null,
+  describe: ({ table }, trace, { reader }) => {
+    // Remembered, so the rule's next runs get this description with their start (host.ts).
+    trace.described.add(table);
+    return (trace.reader ?? reader).describe(table) ?? null;
+  },
   async select({ table, query, limit, offset }, trace, { reader: hostReader, limits }) {
     const reader = trace.reader ?? hostReader;
     const max = limits.maxRows;

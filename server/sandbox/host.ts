@@ -49,6 +49,9 @@ function runtimeParams(params: Record<string, string>): Record<string, string> {
 const mayDeclareRuleFunction = (rule: RuleSource) =>
   rule.script.includes(rule.name) || rule.script.includes('\\u');
 
+const MAX_REMEMBERED_RULES = 1000;
+const MAX_REMEMBERED_TABLES = 16;
+
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHost {
@@ -82,6 +85,26 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         onHostCall: (op, payload, trace) => handleHostCall(op, payload, trace, deps, handlers),
       }),
   );
+  /**
+   * The tables each rule version described in its runs: the next run gets their descriptions (from
+   * the dictionary of the moment) with its start, which saves a host call per table. Bounded.
+   */
+  const described = new Map<string, string[]>();
+  function rememberDescribed(key: string, tables: ReadonlySet<string>): void {
+    if (tables.size === 0) return;
+    const known = described.get(key) ?? [];
+    const added = [...tables].filter((table) => !known.includes(table));
+    if (added.length === 0) return;
+    if (!described.has(key) && described.size >= MAX_REMEMBERED_RULES) described.clear();
+    described.set(key, [...known, ...added].slice(0, MAX_REMEMBERED_TABLES));
+  }
+  function describedBefore(key: string, reader: RunOptions['reader']): { tables?: Record<string, unknown> } {
+    const names = described.get(key);
+    if (!names || !reader) return {};
+    const tables: Record<string, unknown> = {};
+    for (const name of names) tables[name] = reader.describe(name) ?? null;
+    return { tables };
+  }
   const queue: Waiter[] = [];
   const queueLimit = options.queueLimit ?? 100;
   const checker = new RuleChecker();
@@ -168,6 +191,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         now: (runOptions.now ?? new Date()).toISOString(),
         standardParams: runtime.standardParams,
         ...(mayDeclareRuleFunction(rule) ? {} : { mayDeclareRuleFunction: false }),
+        ...describedBefore(key, runOptions.reader ?? options.reader),
         ...(runOptions.args ? { args: runOptions.args } : {}),
         ...(runOptions.wantResult ? { wantResult: true } : {}),
         ...(runOptions.functions ? { functions: runOptions.functions } : {}),
@@ -176,6 +200,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         return result(trace, started, await slot.run(rule, key, config, trace, runOptions.wantResult));
       } finally {
         releaseSlot(slot);
+        rememberDescribed(key, trace.described);
       }
     },
 

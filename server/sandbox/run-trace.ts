@@ -23,6 +23,8 @@ export type RunTrace = {
   /** Opaque to the host: the privileged service's scope, for its `call` and `write` handlers. */
   readonly privileged: unknown;
   readonly dryRun: boolean;
+  /** The tables the run asked to describe (business tables or not). */
+  readonly described: Set<string>;
   /** Kept by the privileged service on the top-level run. */
   writeCount?: number;
 };
@@ -37,6 +39,7 @@ export const createRunTrace = (
   reads: [],
   writes: [],
   hostCalls: 0,
+  described: new Set(),
   breach: null,
   ended: false,
   reader: options.reader,

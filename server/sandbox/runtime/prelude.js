@@ -1075,6 +1075,20 @@
     run.ruleName = typeof config.ruleName === 'string' ? config.ruleName : '';
     run.clientCallable = config.clientCallable !== false;
     run.mayDeclare = config.mayDeclareRuleFunction !== false;
+    // Descriptions of the tables this rule used in its earlier runs, sent with the start so that
+    // a GlideRecord on them needs no describe call (host.ts); any other table is asked as before.
+    const given = config.tables !== null && typeof config.tables === 'object' ? config.tables : null;
+    if (given) {
+      const tableNames = objectKeys(given);
+      for (let i = 0; i < tableNames.length; i++) {
+        const d = given[tableNames[i]];
+        mapSet(
+          tables,
+          tableNames[i],
+          d !== null && typeof d === 'object' && isArray(d.columns) ? makeTable(tableNames[i], d) : null,
+        );
+      }
+    }
     const now = typeof config.now === 'string' ? dateParse(config.now) : Number.NaN;
     run.nowMs = finite(now) ? now : dateNow();
     run.pageSize = typeof config.pageSize === 'number' && config.pageSize >= 1 ? floor(config.pageSize) : 0;
