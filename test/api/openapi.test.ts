@@ -139,6 +139,20 @@ describeEachDatabase('the OpenAPI document', (db) => {
     expect(operation('GET', '/api/rules')!.parameters!.map((p) => `${p.in}:${p.name}`)).toEqual(
       expect.arrayContaining(['query:search', 'query:active', 'query:clientCallable']),
     );
+    expect(
+      operation('PUT', '/api/rules/:name')!.responses['200']!.content!['application/json']!.schema,
+    ).toMatchObject({
+      required: [
+        'name',
+        'description',
+        'script',
+        'clientCallable',
+        'active',
+        'version',
+        'updatedAt',
+        'updatedBy',
+      ],
+    });
     expect(operation('GET', '/api/sandbox.d.ts')!.responses['200']!.content).toHaveProperty(
       'application/typescript',
     );
@@ -158,7 +172,9 @@ describeEachDatabase('the OpenAPI document', (db) => {
     expect(errors('DELETE', '/api/accounts/:username')).toEqual(['400', '401', '403', '404', '409']);
     expect(errors('GET', '/api/accounts')).toEqual(['401', '403']);
     expect(errors('DELETE', '/api/tokens/:id')).toEqual(['400', '401', '403', '404']);
-    expect(errors('PUT', '/api/rules/:name')).toEqual(expect.arrayContaining(['400', '401', '403', '404']));
+    // A stale save: the console reads this one.
+    expect(errors('PUT', '/api/rules/:name')).toEqual(['400', '401', '403', '404', '409']);
+    expect(errors('POST', '/api/rules')).toEqual(['400', '401', '403', '409']);
     // Not signed in is no error of logging in; an agent may ask who they are.
     expect(errors('POST', '/api/login')).toEqual(['400']);
     expect(errors('GET', '/api/session')).toEqual(['401']);

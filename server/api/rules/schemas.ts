@@ -51,3 +51,33 @@ export const patchBody = z
   });
 
 export const revertBody = z.object({ version: z.number().int().min(1) }).strict();
+
+// Answers (SPEC §10), for the serializer and the OpenAPI document.
+export const ruleAnswer = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    script: z.string(),
+    clientCallable: z.boolean(),
+    active: z.boolean(),
+    version: z.number().int(),
+    updatedAt: z.string().describe('ISO date-time'),
+    updatedBy: z.string(),
+  })
+  .describe('A rule at its current version');
+export const ruleListAnswer = z.object({ rules: z.array(ruleAnswer) }).describe('The rules, by name');
+export const versionAnswer = z
+  .object({
+    name: z.string(),
+    version: z.number().int(),
+    description: z.string(),
+    clientCallable: z.boolean(),
+    active: z.boolean(),
+    createdAt: z.string().describe('ISO date-time'),
+    createdBy: z.string(),
+    script: z.string().optional().describe('In GET …/versions/:version only'),
+  })
+  .describe('A saved version of a rule');
+export const versionListAnswer = z
+  .object({ versions: z.array(versionAnswer) })
+  .describe('The versions, newest first');
