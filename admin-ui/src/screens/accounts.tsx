@@ -73,6 +73,7 @@ export function AccountsScreen() {
   }
 
   const accounts = list.data?.accounts ?? [];
+  const showLogin = accounts.some((a) => a.lastLoginAt !== undefined);
   return (
     <section class="d-screen" aria-labelledby="d-accounts-title">
       <header class="d-header">
@@ -99,7 +100,7 @@ export function AccountsScreen() {
                 <th>Role</th>
                 <th>Status</th>
                 <th>Created</th>
-                <th>Last login</th>
+                {showLogin ? <th>Last login</th> : null}
                 <th>
                   <span class="d-sr">Actions</span>
                 </th>
@@ -111,6 +112,7 @@ export function AccountsScreen() {
                   key={a.username}
                   account={a}
                   self={me.data?.username === a.username}
+                  showLogin={showLogin}
                   onRole={(role) =>
                     change(
                       a.username,
@@ -176,6 +178,7 @@ export function AccountsScreen() {
 function AccountRow({
   account: a,
   self,
+  showLogin,
   onRole,
   onDisabled,
   onReset,
@@ -183,6 +186,8 @@ function AccountRow({
 }: {
   account: Account;
   self: boolean;
+  /** Whether the server reports last logins at all: "never" would be a lie otherwise. */
+  showLogin: boolean;
   onRole: (role: Role) => void;
   onDisabled: (disabled: boolean) => void;
   onReset: () => void;
@@ -211,29 +216,33 @@ function AccountRow({
         </span>
       </td>
       <td title={ago(a.createdAt)}>{formatTime(a.createdAt)}</td>
-      <td title={ago(a.lastLoginAt)}>
-        {a.lastLoginAt ? formatTime(a.lastLoginAt) : <span class="d-muted">never</span>}
-      </td>
-      <td class="d-row-actions">
-        <button type="button" class="d-button d-button-small" onClick={onReset}>
-          Reset password
-        </button>
-        <button
-          type="button"
-          class="d-button d-button-small"
-          onClick={() => onDisabled(!a.disabled)}
-          disabled={self}
-        >
-          {a.disabled ? 'Enable' : 'Disable'}
-        </button>
-        <button
-          type="button"
-          class="d-button d-button-small d-button-danger"
-          onClick={onDelete}
-          disabled={self}
-        >
-          Delete
-        </button>
+      {showLogin ? (
+        <td title={ago(a.lastLoginAt)}>
+          {a.lastLoginAt ? formatTime(a.lastLoginAt) : <span class="d-muted">never</span>}
+        </td>
+      ) : null}
+      <td>
+        <div class="d-row-actions">
+          <button type="button" class="d-button d-button-small" onClick={onReset}>
+            Reset password
+          </button>
+          <button
+            type="button"
+            class="d-button d-button-small"
+            onClick={() => onDisabled(!a.disabled)}
+            disabled={self}
+          >
+            {a.disabled ? 'Enable' : 'Disable'}
+          </button>
+          <button
+            type="button"
+            class="d-button d-button-small d-button-danger"
+            onClick={onDelete}
+            disabled={self}
+          >
+            Delete
+          </button>
+        </div>
       </td>
     </tr>
   );

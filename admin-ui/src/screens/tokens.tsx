@@ -97,7 +97,7 @@ export function TokensScreen() {
                       <span class="d-badge d-badge-answer">active</span>
                     )}
                   </td>
-                  <td class="d-row-actions">
+                  <td class="d-row-actions-cell">
                     {t.revokedAt ? null : (
                       <button
                         type="button"
