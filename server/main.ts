@@ -2,13 +2,17 @@
  * The process entry: config → database → migrations and first start → app → listen → graceful close.
  * Everything that can be a parameter is one; this file only wires and reports.
  */
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
+import { createAccountService } from './accounts/accounts.ts';
 import { ensureFirstAccounts } from './accounts/first-start.ts';
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config/env.ts';
+import { type Config, ConfigError, loadConfig } from './config/env.ts';
 import { closeServices, createServices } from './create-services.ts';
-import { openDatabase } from './db/database.ts';
+import { type Database, openDatabase } from './db/database.ts';
 import { prepareDatabase } from './db/prepare.ts';
+import type { Dictionary } from './dictionary/model.ts';
+import { loadDictionary } from './dictionary/repository.ts';
+import { isClusterWorker, nameWorkerInAnswers, runPrimary, workerCount } from './ops/cluster.ts';
 import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from './ops/data-dir-lock.ts';
 import { guardDriverDefects } from './ops/driver-defects.ts';
 
@@ -31,6 +35,24 @@ function lockDataDir(dataDir: string): DataDirLock {
   }
 }
 
+/** Migrations, demo data when empty, the first admin and token: once per start, by the one process or the cluster's primary. */
+async function firstStart(config: Config, database: Database, logger: Logger): Promise<Dictionary> {
+  const { dictionary, seeded } = await prepareDatabase(database, {
+    defaultRegion: config.defaultRegion,
+    demoData: true,
+  });
+  if (seeded) logger.info('the database was empty: demo data loaded');
+  const notice = await ensureFirstAccounts(createAccountService(database.db), {
+    adminPassword: config.adminPassword,
+    ctiToken: config.ctiToken,
+  });
+  // Shown once: only hashes are stored, so this is the only time anyone can read them.
+  if (notice.adminPassword)
+    logger.warn(`first start: created account "admin" with password ${notice.adminPassword}`);
+  if (notice.ctiToken) logger.warn(`first start: issued the telephony API token ${notice.ctiToken}`);
+  return dictionary;
+}
+
 export async function serve(env: Record<string, string | undefined> = process.env): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -51,22 +73,27 @@ export async function serve(env: Record<string, string | undefined> = process.en
   );
   const database = await openDatabase(target);
   guardDriverDefects(database, logger);
-  const { dictionary, seeded } = await prepareDatabase(database, {
-    defaultRegion: config.defaultRegion,
-    demoData: true,
-  });
-  if (seeded) logger.info('the database was empty: demo data loaded');
+  const worker = isClusterWorker();
+  const workers = worker ? 1 : workerCount(config, logger);
+  if (workers > 1) {
+    // The primary serves nothing: it prepares the database once, then forks the workers (ops/cluster.ts).
+    await firstStart(config, database, logger);
+    await database.close();
+    await runPrimary({
+      workers,
+      env,
+      address: { host: config.host, port: config.port },
+      logger,
+      shutdownLimitMs: SHUTDOWN_LIMIT_MS,
+    });
+    return;
+  }
+  // A worker finds the database prepared by its primary.
+  const dictionary = worker ? await loadDictionary(database.db) : await firstStart(config, database, logger);
   const services = createServices(config, database, dictionary, logger);
-  const notice = await ensureFirstAccounts(services.accounts, {
-    adminPassword: config.adminPassword,
-    ctiToken: config.ctiToken,
-  });
-  // Shown once: only hashes are stored, so this is the only time anyone can read them.
-  if (notice.adminPassword)
-    logger.warn(`first start: created account "admin" with password ${notice.adminPassword}`);
-  if (notice.ctiToken) logger.warn(`first start: issued the telephony API token ${notice.ctiToken}`);
 
   const app = await buildApp(services, { logger });
+  if (worker) nameWorkerInAnswers(app);
   let closing = false;
   // Stop accepting, answer the calls in flight (app.close waits for them; see ops/graceful-close.ts),
   // then the isolates, the database and the lock.

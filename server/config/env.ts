@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isSupportedCountry } from 'libphonenumber-js';
 import { z } from 'zod';
 
@@ -35,6 +36,46 @@ const origin = z
         'each entry must be an origin such as https://crm.example.com (scheme, host and optional port only)',
     },
   );
+
+/**
+ * TRUST_PROXY, mapped to fastify's `trustProxy`: whether X-Forwarded-For/-Proto are believed, and
+ * from whom. `false` (nobody), `true` (anyone: only behind a proxy that overwrites them), a hop
+ * count, or a comma-separated list of proxy addresses and CIDRs (or proxy-addr's names loopback,
+ * linklocal, uniquelocal).
+ */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyAddress = (entry: string) => {
+  if (PROXY_NAMES.has(entry) || isIP(entry) !== 0) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+};
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, context): boolean | number | string[] => {
+    const lower = value.toLowerCase();
+    if (lower === 'false') return false;
+    if (lower === 'true') return true;
+    if (/^\d+$/.test(value) && Number(value) <= 64) return Number(value);
+    const entries = value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const bad = entries.filter((entry) => !isProxyAddress(entry));
+    if (entries.length === 0 || bad.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message: `expected false, true, a hop count from 0 to 64, or a comma-separated list of proxy addresses or CIDRs such as 10.0.0.0/8${bad.length > 0 ? `; not an address: ${bad.join(', ')}` : ''}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+/** Requests per minute and per process for one credential; 0 turns that limit off. */
+const perMinute = wholeNumber(0, 10_000_000);
 
 export const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -74,6 +115,22 @@ export const envSchema = z.object({
     )
     .pipe(z.array(origin)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: trustProxy.default(false),
+  // One token may carry a whole contact centre's pops; a person clicks far less; a stranger less still.
+  RATE_LIMIT_TOKEN_PER_MINUTE: perMinute.default(6000),
+  RATE_LIMIT_SESSION_PER_MINUTE: perMinute.default(300),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute.default(120),
+  // Failed sign-ins allowed before a wait, per username and (higher: a site behind NAT shares one) per IP.
+  LOGIN_FREE_FAILURES_PER_USER: wholeNumber(1, 1000).default(5),
+  LOGIN_FREE_FAILURES_PER_IP: wholeNumber(1, 100_000).default(50),
+  LOGIN_BACKOFF_FIRST_MS: wholeNumber(1, 3_600_000).default(1000),
+  LOGIN_BACKOFF_MAX_MS: wholeNumber(1, 86_400_000).default(900_000),
+  // Server processes sharing the port (node:cluster): `auto` is one per core; PGlite is always one.
+  WORKERS: z
+    .union([z.string().trim().toLowerCase().pipe(z.literal('auto')), wholeNumber(1, 256)], {
+      message: 'expected auto or a whole number from 1 to 256',
+    })
+    .default('auto'),
 });
 
 type Env = z.output<typeof envSchema>;
@@ -85,6 +142,13 @@ export type SandboxLimits = {
   hostCalls: number;
   maxRows: number;
   maxAnswer: number;
+};
+
+export type LoginBackoffSettings = {
+  freeFailuresPerUser: number;
+  freeFailuresPerIp: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
 };
 
 export type Config = Readonly<{
@@ -99,6 +163,14 @@ export type Config = Readonly<{
   privileged: Readonly<{ maxWrites: number; callDepth: number }>;
   answerOrigins: readonly string[];
   logLevel: Env['LOG_LEVEL'];
+  /** fastify's `trustProxy` (TRUST_PROXY). */
+  trustProxy: boolean | number | readonly string[];
+  /** Requests per minute per credential, in each process; 0 is no limit (server/http/rate-limits.ts). */
+  rateLimits: Readonly<{ tokenPerMinute: number; sessionPerMinute: number; anonymousPerMinute: number }>;
+  /** Failed sign-ins before a growing wait (server/http/login-backoff.ts). */
+  loginBackoff: Readonly<LoginBackoffSettings>;
+  /** How many server processes `serve` runs (server/ops/cluster.ts). */
+  workers: 'auto' | number;
 }>;
 
 export class ConfigError extends Error {
@@ -145,5 +217,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     privileged: Object.freeze({ maxWrites: e.SANDBOX_MAX_WRITES, callDepth: e.SANDBOX_CALL_DEPTH }),
     answerOrigins: Object.freeze(e.ANSWER_ORIGINS),
     logLevel: e.LOG_LEVEL,
+    trustProxy: Array.isArray(e.TRUST_PROXY) ? Object.freeze(e.TRUST_PROXY) : e.TRUST_PROXY,
+    rateLimits: Object.freeze({
+      tokenPerMinute: e.RATE_LIMIT_TOKEN_PER_MINUTE,
+      sessionPerMinute: e.RATE_LIMIT_SESSION_PER_MINUTE,
+      anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+    }),
+    loginBackoff: Object.freeze({
+      freeFailuresPerUser: e.LOGIN_FREE_FAILURES_PER_USER,
+      freeFailuresPerIp: e.LOGIN_FREE_FAILURES_PER_IP,
+      firstDelayMs: e.LOGIN_BACKOFF_FIRST_MS,
+      maxDelayMs: Math.max(e.LOGIN_BACKOFF_MAX_MS, e.LOGIN_BACKOFF_FIRST_MS),
+    }),
+    workers: e.WORKERS,
   });
 }

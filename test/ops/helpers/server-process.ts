@@ -35,6 +35,8 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
       HOME: process.env.HOME ?? '',
       PORT: '0',
       LOG_LEVEL: 'info',
+      // One process unless a test asks for a cluster (WORKERS defaults to one per core on PostgreSQL).
+      WORKERS: '1',
       ADMIN_PASSWORD,
       CTI_TOKEN,
       ...env,
