@@ -25,6 +25,10 @@ import { tokenRoutes } from './api/tokens/routes.ts';
 import { installAuth } from './http/auth.ts';
 import { installCsrfCheck } from './http/csrf.ts';
 import { installErrorHandler } from './http/error-handler.ts';
+import { installLoginBackoff } from './http/login-backoff.ts';
+import { installRateLimits } from './http/rate-limits.ts';
+import { installSecurityHeaders } from './http/security-headers.ts';
+import { fastifyTrustProxy } from './http/trust-proxy.ts';
 import { installOperations } from './ops/index.ts';
 import { processorRoutes } from './processor/routes.ts';
 import { renderFallbackScreen, screenRoutes } from './screens/index.ts';
@@ -36,17 +40,24 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
     // Telephony clients repeat parameters and vary case; the processor reads the raw query itself.
     routerOptions: { ignoreTrailingSlash: true },
     requestIdHeader: 'x-request-id',
+    // Whose X-Forwarded-For/-Proto to believe (TRUST_PROXY): request.ip, request.protocol.
+    trustProxy: fastifyTrustProxy(services.config.trustProxy),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
   await app.register(cookie);
+  // First, so every answer carries them, even the 503s of a lost database.
+  await installSecurityHeaders(app);
   // Before every route: the OpenAPI document collects them as they register.
   await installOpenApi(app);
   // Before authentication: a lost database is answered without waiting on it.
   const ops = installOperations(app, services, { renderFallback: renderFallbackScreen });
   installAuth(app, services.accounts);
   installCsrfCheck(app);
+  // After authentication: the limit is per credential.
+  await installRateLimits(app, services.config.rateLimits);
+  installLoginBackoff(app, services.config.loginBackoff);
 
   healthRoutes(app, services);
   authRoutes(app, services);

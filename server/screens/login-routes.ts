@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { endSessionCookie, startSessionCookie } from '../http/auth.ts';
+import { loginRefusal, recordLogin } from '../http/login-backoff.ts';
 import type { ScreenContext } from './context.ts';
 import { fromThisSite, safeNext } from './guard.ts';
 import { sendPage } from './page.ts';
@@ -44,7 +45,14 @@ export function loginRoutes(app: FastifyInstance, ctx: ScreenContext): void {
         error: 'enter your username and password',
       });
     }
+    // Checked before the password, the same for a known and an unknown user (server/http/login-backoff.ts).
+    const refusal = loginRefusal(request, username);
+    if (refusal) {
+      reply.header('retry-after', String(refusal.retryAfterSeconds));
+      return loginPage(reply.status(429), ctx, { next, username, error: refusal.message });
+    }
     const actor = await ctx.accounts.authenticate(username, password);
+    recordLogin(request, username, actor !== null);
     // One message for an unknown user, a wrong password and a disabled account: nothing to probe.
     if (!actor) {
       return loginPage(reply.status(401), ctx, { next, username, error: 'invalid username or password' });

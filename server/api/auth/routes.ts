@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { endSessionCookie, requireRole, startSessionCookie } from '../../http/auth.ts';
 import { csrfTokenFor, csrfTokenOf } from '../../http/csrf.ts';
+import { loginRefusal, recordLogin } from '../../http/login-backoff.ts';
+import { sendTooManyRequests } from '../../http/too-many-requests.ts';
 import type { Services } from '../../services.ts';
 
 const loginBody = z.object({
@@ -15,7 +17,11 @@ export function authRoutes(app: FastifyInstance, services: Pick<Services, 'accou
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/api/login', { schema: { body: loginBody } }, async (request, reply) => {
+    // Checked before the password: a guesser waiting out the backoff learns nothing, known user or not.
+    const refusal = loginRefusal(request, request.body.username);
+    if (refusal) return sendTooManyRequests(request, reply, refusal);
     const actor = await services.accounts.authenticate(request.body.username, request.body.password);
+    recordLogin(request, request.body.username, actor !== null);
     // One message for an unknown user, a wrong password and a disabled account: nothing to probe.
     if (!actor) throw new AppError('UNAUTHORIZED', 'invalid username or password');
     const session = await startSessionCookie(request, reply, services.accounts, actor);
