@@ -96,6 +96,11 @@ describeEachDatabase('the console data screens', (db) => {
     expect(table).not.toContain('5550142');
     await shot('calls');
 
+    // `/` jumps to the first filter.
+    await page.locator('h1').click();
+    await page.keyboard.press('/');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('d-calls-rule');
+
     await page.locator('select[name="outcome"]').selectOption('error');
     await poll(() => page.url()).toContain('outcome=error');
     await poll(() => page.locator('table.d-table').textContent()).not.toContain('CTIProcessing');

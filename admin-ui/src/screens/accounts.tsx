@@ -204,6 +204,8 @@ function AccountRow({
           class="d-input d-input-small"
           aria-label={`Role of ${a.username}`}
           value={a.role}
+          disabled={self}
+          title={self ? 'Another admin changes your role' : undefined}
           onChange={(e) => onRole(e.currentTarget.value as Role)}
         >
           <option value="agent">agent</option>

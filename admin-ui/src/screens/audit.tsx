@@ -14,7 +14,7 @@ import {
 } from './data/audit-api.ts';
 import { ago, formatTime, isoToLocal, localToIso } from './data/format.ts';
 import { useQueryState } from './data/query-state.ts';
-import { ErrorBanner, Pager } from './data/ui.tsx';
+import { ErrorBanner, Pager, useSlashFocus } from './data/ui.tsx';
 import { useLoad } from './data/use-load.ts';
 import './data.css';
 
@@ -28,6 +28,7 @@ export function AuditScreen() {
   const offset = Number(filters.offset) || 0;
   const filterKeys = ['table', 'operation', 'rule', 'callId', 'sysId', 'from', 'to'] as const;
   const filtered = filterKeys.some((k) => filters[k]);
+  useSlashFocus('d-audit-table');
   const set = (patch: Partial<AuditFilters>) => setFilters({ ...patch, offset: null, open: null });
   const sysIdProblem =
     filters.sysId.trim() && !isSysId(filters.sysId) ? 'a sys_id is 32 hex digits with dashes' : '';
@@ -45,6 +46,7 @@ export function AuditScreen() {
           <span>Table</span>
           <input
             class="d-input"
+            id="d-audit-table"
             name="table"
             value={filters.table}
             placeholder="incident"
@@ -73,7 +75,7 @@ export function AuditScreen() {
             class="d-input"
             name="rule"
             value={filters.rule}
-            placeholder="any rule in the chain"
+            placeholder="in the chain"
             onInput={(e) => set({ rule: e.currentTarget.value })}
           />
         </label>

@@ -5,6 +5,7 @@
 import './data.css';
 import {
   CALL_FILTERS,
+  CALL_QUERY,
   type Call,
   type CallFilters,
   callerOf,
@@ -14,18 +15,22 @@ import {
 } from './data/calls-api.ts';
 import { ago, formatDuration, formatTime, isoToLocal, localToIso } from './data/format.ts';
 import { useQueryState } from './data/query-state.ts';
-import { ErrorBanner, Outcome, Pager, rowClick, rowKeys } from './data/ui.tsx';
+import { ErrorBanner, Outcome, Pager, rowClick, rowKeys, useEvery, useSlashFocus } from './data/ui.tsx';
 import { useLoad } from './data/use-load.ts';
 
 export { CallTraceScreen } from './data/call-trace.tsx';
 
 export function CallsScreen() {
-  const [filters, setFilters] = useQueryState(CALL_FILTERS);
-  const query = callsQuery(filters as CallFilters);
+  const [filters, setFilters] = useQueryState(CALL_QUERY);
+  const query = callsQuery(filters);
   const page = useLoad(() => listCalls(query), query, 200);
   const limit = Number(filters.limit) || 50;
   const offset = Number(filters.offset) || 0;
   const filtered = CALL_FILTERS.some((k) => k !== 'limit' && k !== 'offset' && filters[k]);
+  const live = filters.live === '1';
+  // Live: the newest page follows new calls every few seconds; older pages stay still.
+  useEvery(5000, live && offset === 0, page.reload);
+  useSlashFocus('d-calls-rule');
   // Any change of filter starts again at the newest call.
   const set = (patch: Partial<CallFilters>) => setFilters({ ...patch, offset: null });
 
@@ -33,15 +38,27 @@ export function CallsScreen() {
     <section class="d-screen" aria-labelledby="d-calls-title">
       <header class="d-header">
         <h1 id="d-calls-title">Call log</h1>
-        <button type="button" class="d-button" onClick={page.reload} disabled={page.loading}>
-          Refresh
-        </button>
+        <div class="d-actions">
+          <label class="d-inline" title="Reload the newest calls every 5 seconds">
+            <input
+              type="checkbox"
+              name="live"
+              checked={live}
+              onChange={(e) => setFilters({ live: e.currentTarget.checked ? '1' : null })}
+            />
+            Live
+          </label>
+          <button type="button" class="d-button" onClick={page.reload} disabled={page.loading}>
+            Refresh
+          </button>
+        </div>
       </header>
       <search class="d-filters">
         <label class="d-filter">
           <span>Rule</span>
           <input
             class="d-input"
+            id="d-calls-rule"
             name="rule"
             value={filters.rule}
             placeholder="CTIProcessing"

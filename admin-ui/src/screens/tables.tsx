@@ -9,7 +9,7 @@ import { DictionaryTransfer } from './data/dictionary-transfer.tsx';
 import { NewTableForm } from './data/new-table-form.tsx';
 import { useQueryState } from './data/query-state.ts';
 import { formatChoices, getTable, listTables, type TableView } from './data/tables-api.ts';
-import { ErrorBanner, rowClick, rowKeys } from './data/ui.tsx';
+import { ErrorBanner, rowClick, rowKeys, useSlashFocus } from './data/ui.tsx';
 import { useLoad } from './data/use-load.ts';
 import './data.css';
 
@@ -24,6 +24,7 @@ export function TablesScreen() {
     ? tables.filter((t) => t.name.includes(needle) || t.label.toLowerCase().includes(needle))
     : tables;
   const names = tables.map((t) => t.name);
+  useSlashFocus('d-tables-search');
 
   return (
     <section class="d-screen" aria-labelledby="d-tables-title">
@@ -50,6 +51,7 @@ export function TablesScreen() {
           <span>Search</span>
           <input
             class="d-input"
+            id="d-tables-search"
             type="search"
             name="q"
             value={query.q}

@@ -34,7 +34,9 @@ export type CallPage = { calls: Call[]; total: number; limit: number; offset: nu
 export const OUTCOMES = ['answer', 'no_answer', 'error', 'repeat'] as const;
 
 export const CALL_FILTERS = ['rule', 'outcome', 'callId', 'from', 'to', 'limit', 'offset'] as const;
-export type CallFilters = Record<(typeof CALL_FILTERS)[number], string>;
+/** The screen's URL query: the API's filters and the live switch. */
+export const CALL_QUERY = [...CALL_FILTERS, 'live'] as const;
+export type CallFilters = Record<(typeof CALL_QUERY)[number], string>;
 
 export function callsQuery(filters: CallFilters): string {
   const params = new URLSearchParams();

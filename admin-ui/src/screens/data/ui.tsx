@@ -193,3 +193,33 @@ export function Outcome({ outcome }: { outcome: string }) {
     <span class={`d-badge d-badge-${outcome.replace(/[^a-z_]/g, '')}`}>{outcome.replace('_', ' ')}</span>
   );
 }
+
+/** `/` focuses the screen's first filter, as in most list UIs; ignored while typing in a field. */
+export function useSlashFocus(id: string): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select, [contenteditable="true"], dialog')) return;
+      const field = document.getElementById(id);
+      if (!field) return;
+      event.preventDefault();
+      field.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [id]);
+}
+
+/** Calls `tick` every `ms` while `on` and the tab is visible (a live view that costs nothing in the background). */
+export function useEvery(ms: number, on: boolean, tick: () => void): void {
+  const latest = useRef(tick);
+  latest.current = tick;
+  useEffect(() => {
+    if (!on) return;
+    const timer = setInterval(() => {
+      if (!document.hidden) latest.current();
+    }, ms);
+    return () => clearInterval(timer);
+  }, [ms, on]);
+}
