@@ -235,3 +235,45 @@ describeEachDatabase('the account API', (db) => {
     expect((await accounts()).map((a) => a.username)).not.toContain('mallory');
   });
 });
+
+describeEachDatabase('the last-admin guard under concurrent changes', (db) => {
+  let app: FastifyInstance;
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('lets only one of two admins demote the other at the same moment', async () => {
+    ({ app } = await buildTestApp(db()));
+    const admin = await login(app);
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/accounts',
+      headers: withCsrf(admin),
+      payload: { username: 'second', password: PASSWORD, role: 'admin' },
+    });
+    expect(created.statusCode).toBe(201);
+    const second = await login(app, 'second', PASSWORD);
+    const demote = (cookie: string, who: string) =>
+      app.inject({
+        method: 'PATCH',
+        url: `/api/accounts/${who}`,
+        headers: withCsrf(cookie),
+        payload: { role: 'agent' },
+      });
+    const answers = await Promise.all([demote(admin, 'second'), demote(second, 'admin')]);
+    // The loser is refused by the guard (409) or, when the winner committed before it signed in, as an agent (403).
+    const statuses = answers.map((a) => a.statusCode);
+    expect(
+      statuses.filter((s) => s === 200),
+      answers.map((a) => a.body).join('\n'),
+    ).toHaveLength(1);
+    expect([403, 409]).toContain(statuses.find((s) => s !== 200));
+    const list = await app.inject({
+      method: 'GET',
+      url: '/api/accounts',
+      headers: { cookie: answers[0]!.statusCode === 200 ? admin : second },
+    });
+    const admins = list.json().accounts.filter((a: { role: string }) => a.role === 'admin');
+    expect(admins).toHaveLength(1);
+  });
+});
