@@ -17,13 +17,27 @@ import { useQueryState } from './data/query-state.ts';
 import { ErrorBanner, Pager, useSlashFocus } from './data/ui.tsx';
 import { useLoad } from './data/use-load.ts';
 import './data.css';
+import { useRef } from 'preact/hooks';
 
 const OPERATIONS = ['insert', 'update', 'delete'] as const;
 
+/** Filters typed letter by letter. */
+const TEXT_FILTERS: readonly string[] = ['table', 'rule', 'callId', 'sysId'];
+
 export function AuditScreen() {
-  const [filters, setFilters] = useQueryState(AUDIT_FILTERS);
+  const [filters, setQuery] = useQueryState(AUDIT_FILTERS);
+  // Typed filters wait a moment before asking (one request per pause, not per key); clicks ask at once.
+  const typing = useRef(false);
+  const setFilters = (patch: Partial<Record<keyof AuditFilters, string | null>>) => {
+    typing.current = Object.keys(patch).some((key) => TEXT_FILTERS.includes(key));
+    setQuery(patch);
+  };
   const query = auditQuery(filters as AuditFilters);
-  const page = useLoad(() => listAudit(query), query, 200);
+  const page = useLoad(
+    () => listAudit(query),
+    query,
+    () => (typing.current ? 250 : 0),
+  );
   const limit = Number(filters.limit) || 50;
   const offset = Number(filters.offset) || 0;
   const filterKeys = ['table', 'operation', 'rule', 'callId', 'sysId', 'from', 'to'] as const;

@@ -3,6 +3,7 @@
  * telephony call id and a time range (all kept in the URL); a call opens its whole trace.
  */
 import './data.css';
+import { useRef } from 'preact/hooks';
 import {
   CALL_FILTERS,
   CALL_QUERY,
@@ -20,10 +21,23 @@ import { useLoad } from './data/use-load.ts';
 
 export { CallTraceScreen } from './data/call-trace.tsx';
 
+/** Filters typed letter by letter. */
+const TEXT_FILTERS: readonly string[] = ['rule', 'callId'];
+
 export function CallsScreen() {
-  const [filters, setFilters] = useQueryState(CALL_QUERY);
+  const [filters, setQuery] = useQueryState(CALL_QUERY);
+  // Typed filters wait a moment before asking (one request per pause, not per key); clicks ask at once.
+  const typing = useRef(false);
+  const setFilters = (patch: Partial<Record<keyof CallFilters, string | null>>) => {
+    typing.current = Object.keys(patch).some((key) => TEXT_FILTERS.includes(key));
+    setQuery(patch);
+  };
   const query = callsQuery(filters);
-  const page = useLoad(() => listCalls(query), query, 200);
+  const page = useLoad(
+    () => listCalls(query),
+    query,
+    () => (typing.current ? 250 : 0),
+  );
   const limit = Number(filters.limit) || 50;
   const offset = Number(filters.offset) || 0;
   const filtered = CALL_FILTERS.some((k) => k !== 'limit' && k !== 'offset' && filters[k]);

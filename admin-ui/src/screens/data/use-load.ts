@@ -12,7 +12,12 @@ export type Loaded<T> = {
   reload: () => void;
 };
 
-export function useLoad<T>(load: () => Promise<T>, key: string, delayMs = 0): Loaded<T> {
+/** `delayMs` may be a function, read when the key changes: a list waits while typing, not after a click. */
+export function useLoad<T>(
+  load: () => Promise<T>,
+  key: string,
+  delayMs: number | (() => number) = 0,
+): Loaded<T> {
   const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
     data: undefined,
     error: undefined,
@@ -24,17 +29,20 @@ export function useLoad<T>(load: () => Promise<T>, key: string, delayMs = 0): Lo
   useEffect(() => {
     let current = true;
     setState((s) => ({ ...s, loading: true }));
-    const timer = setTimeout(() => {
-      load().then(
-        (data) => current && setState({ data, error: undefined, loading: false }),
-        (error: unknown) => current && setState((s) => ({ ...s, error, loading: false })),
-      );
-    }, delayMs);
+    const timer = setTimeout(
+      () => {
+        load().then(
+          (data) => current && setState({ data, error: undefined, loading: false }),
+          (error: unknown) => current && setState((s) => ({ ...s, error, loading: false })),
+        );
+      },
+      typeof delayMs === 'function' ? delayMs() : delayMs,
+    );
     return () => {
       current = false;
       clearTimeout(timer);
     };
-  }, [key, tick, delayMs]);
+  }, [key, tick]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { ...state, reload };
