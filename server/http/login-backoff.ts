@@ -41,7 +41,7 @@ export function createLoginBackoff(
   settings: LoginBackoffSettings,
   options: { now?: () => number; maxKeys?: number } = {},
 ): LoginBackoff {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => Date.now());
   const maxKeys = options.maxKeys ?? MAX_KEYS;
   const forgetAfterMs = settings.maxDelayMs * 4;
   const users = new Map<string, Failures>();
