@@ -1,0 +1,152 @@
+/**
+ * Pops under load (issue 10): autocannon against real processes on PostgreSQL with 100k users and
+ * 1M incidents, each request a different caller's phone through the default rule, at concurrency
+ * 1, 10 and 50, beside a baseline in the same run: a plain fastify route making the same lookups with
+ * the postgres driver and no sandbox (helpers/baseline-server.ts), one process.
+ *
+ * Set-ups: ctihost as one process; as two processes on two ports, the connections split between them
+ * by two autocannon instances (as a load balancer without sticky sessions spreads them; at
+ * concurrency 1 the one connection goes to one of them); and as `serve --workers 2` (one port, the
+ * cluster's primary spreading connections). Rate limits are off in the measured processes.
+ * Target: at concurrency 50, at least 60 % of the baseline's pops per second and a p99 under 50 ms.
+ *
+ * The load generator runs in this process, on the same machine as the servers and PostgreSQL, so all
+ * share its cores: read the numbers as relative. BENCH_SECONDS (default 10) per measurement.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { BenchResult, BenchRow } from './harness.ts';
+import { BENCH_TOKEN, openBenchData } from './helpers/bench-database.ts';
+import { type CannonResult, cannon } from './helpers/cannon.ts';
+import { cpuSeconds, freePort, startBenchServer } from './helpers/processes.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = [1, 10, 50];
+const TARGET_SHARE = 0.6;
+const TARGET_P99_MS = 50;
+
+type Target = { label: string; ports: number[]; pid: number; stop(): Promise<unknown> };
+
+async function startBaseline(url: string): Promise<Target> {
+  const port = await freePort();
+  const child = spawn(
+    join(process.cwd(), 'node_modules/.bin/node'),
+    ['test/bench/helpers/baseline-server.ts'],
+    {
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: url, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk) => String(chunk).includes('listening') && resolve());
+    child.on('exit', (code) => reject(new Error(`the baseline server exited with ${code}`)));
+  });
+  return {
+    label: 'baseline: plain fastify + postgres, no sandbox',
+    ports: [port],
+    pid: child.pid!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+const failedAs = (result: CannonResult) =>
+  [
+    ...Object.entries(result.failures).map(([status, n]) => `${n}× ${status}`),
+    ...(result.errors ? [`${result.errors} connection errors`] : []),
+  ].join(', ');
+
+export default async function bench(): Promise<BenchResult> {
+  const data = await openBenchData(5000);
+  const notes = [...data.notes];
+  const env = { DATABASE_URL: data.url, RATE_LIMIT_TOKEN_PER_MINUTE: '0' };
+  const headers = { authorization: `Bearer ${BENCH_TOKEN}`, accept: 'application/json' };
+  const path = (i: number) =>
+    `/cti.do?sysparm_caller_phone=${encodeURIComponent(data.phones[i % data.phones.length]!)}`;
+
+  const setups: (() => Promise<Target>)[] = [
+    () => startBaseline(data.url),
+    async () => {
+      const one = await startBenchServer({ ...env, WORKERS: '1' });
+      return { label: 'ctihost, one process', ports: [one.port], pid: one.child.pid!, stop: one.stop };
+    },
+    async () => {
+      const [a, b] = await Promise.all([
+        startBenchServer({ ...env, WORKERS: '1' }),
+        startBenchServer({ ...env, WORKERS: '1' }),
+      ]);
+      return {
+        label: 'ctihost, two processes (two ports, connections split)',
+        ports: [a.port, b.port],
+        // The CPU column counts the first; the second is measured alike.
+        pid: a.child.pid!,
+        stop: () => Promise.all([a.stop(), b.stop()]),
+      };
+    },
+    async () => {
+      const cluster = await startBenchServer({ ...env, WORKERS: '2' });
+      return {
+        label: 'ctihost, serve --workers 2 (one port)',
+        ports: [cluster.port],
+        pid: cluster.child.pid!,
+        stop: cluster.stop,
+      };
+    },
+  ];
+
+  const results: { label: string; concurrency: number; result: CannonResult; cpu: number }[] = [];
+  for (const setup of setups) {
+    const target = await setup();
+    try {
+      // Warm: isolates, prepared statements, the database's cache.
+      await cannon({ ports: target.ports, connections: 10, seconds: 3, path, headers });
+      for (const concurrency of CONCURRENCY) {
+        const cpuBefore = cpuSeconds(target.pid);
+        const started = performance.now();
+        const result = await cannon({
+          ports: target.ports,
+          connections: concurrency,
+          seconds: SECONDS,
+          path,
+          headers,
+        });
+        const cpu = (cpuSeconds(target.pid) - cpuBefore) / ((performance.now() - started) / 1000);
+        results.push({ label: target.label, concurrency, result, cpu });
+        process.stderr.write(
+          `  ${target.label}, c=${concurrency}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms\n`,
+        );
+      }
+    } finally {
+      await target.stop();
+    }
+  }
+
+  const baselineAt = (concurrency: number) =>
+    results.find((r) => r.concurrency === concurrency && r.label.startsWith('baseline'))!.result;
+  const rows: BenchRow[] = results.map(({ label, concurrency, result, cpu }) => {
+    const baseline = baselineAt(concurrency);
+    const share = result.perSecond / baseline.perSecond;
+    const failed = result.failed + result.errors;
+    return {
+      label: `${label}, c=${concurrency}: ${result.perSecond.toFixed(0)} pops/s, ${(share * 100).toFixed(0)} % of baseline, CPU ${(cpu * 100).toFixed(0)} %${failed ? `, FAILED: ${failedAs(result)}` : ''}`,
+      medianUs: result.p50Ms * 1000,
+      p99Us: result.p99Ms * 1000,
+      ratio: result.p50Ms / baseline.p50Ms,
+    };
+  });
+  for (const { label, concurrency, result } of results) {
+    if (concurrency !== 50 || label.startsWith('baseline')) continue;
+    const share = result.perSecond / baselineAt(50).perSecond;
+    const met = share >= TARGET_SHARE && result.p99Ms < TARGET_P99_MS;
+    notes.push(
+      `${label}, c=50: ${(share * 100).toFixed(0)} % of baseline (target ≥ ${TARGET_SHARE * 100} %), p99 ${result.p99Ms.toFixed(1)} ms (target < ${TARGET_P99_MS} ms): ${met ? 'met' : 'NOT met'}`,
+    );
+  }
+  notes.push(
+    `${SECONDS} s per measurement after a 3 s warm-up; a different caller's phone per request (${data.phones.length} callers); latency ratio = p50 over the baseline's p50 at the same concurrency; CPU = the measured process (and its workers) as a share of one core`,
+    "load generator, servers and PostgreSQL share this machine's cores",
+  );
+  return { title: 'pops under load (autocannon, real processes, PostgreSQL)', rows, notes };
+}
