@@ -25,7 +25,7 @@ export function NewTableForm({
   onCreated: (table: TableView) => void;
   onCancel: () => void;
 }) {
-  const [name, setName] = useState('u_');
+  const [name, setName] = useState('');
   const [label, setLabel] = useState('');
   const [parent, setParent] = useState('');
   const [columns, setColumns] = useState<ColumnDraft[]>([emptyColumn()]);
@@ -76,6 +76,7 @@ export function NewTableForm({
             class="d-input d-mono"
             name="table-name"
             value={name}
+            placeholder="u_service_call"
             autofocus
             autocomplete="off"
             spellcheck={false}
