@@ -4,6 +4,7 @@
  * primary exits 0 with every call in flight answered. On both: PGlite stays one process however many
  * are asked for, and a cluster that cannot start (its port taken) exits instead of retrying forever.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -203,6 +204,27 @@ describe('serve --workers on the embedded database, and a cluster that cannot st
       'ctihost: invalid configuration: WORKERS: expected auto or a whole number from 1 to 256 (got "many")',
     );
   }, 30_000);
+
+  it.each(['0', 'zero', '257'])(
+    'refuses ctihost serve --workers %s with exit 2 and a message',
+    async (value) => {
+      const child = spawn(
+        join(process.cwd(), 'node_modules/.bin/node'),
+        ['--no-node-snapshot', 'server/cli/ctihost.ts', 'serve', '--workers', value, '--data-dir', dir],
+        {
+          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      child.stderr.on('data', (chunk) => (output += chunk));
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(code).toBe(2);
+      expect(output).toContain(
+        `error: option '--workers <n|auto>' argument '${value}' is invalid. expected auto or a number from 1 to 256`,
+      );
+    },
+  );
 
   it.runIf(DATABASE_KINDS.includes('postgres'))(
     'exits 1 when its workers cannot listen (the port is taken), instead of restarting them forever',

@@ -8,7 +8,7 @@ type ServeOptions = DatabaseOptions & { host?: string; port?: number; workers?: 
 function parseWorkers(value: string): string {
   const given = value.trim().toLowerCase();
   if (given === 'auto') return given;
-  const count = parseWholeNumber(given);
+  const count = /^\d+$/.test(given) ? Number(given) : 0;
   if (count < 1 || count > 256) throw new InvalidArgumentError('expected auto or a number from 1 to 256');
   return String(count);
 }
