@@ -4,4 +4,7 @@ import { interceptLinks } from './router.tsx';
 import './styles.css';
 
 interceptLinks();
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The boot message is plain HTML, not Preact's: clear it before the first render.
+root.textContent = '';
+render(<App />, root);

@@ -1,33 +1,13 @@
 /**
  * The slice of Monaco the console uses, loaded lazily (dynamic import) when an editor screen
- * opens: the editor and diff editor, the editing features an admin expects, JavaScript with the
+ * opens: the editor and diff editor with all their editing features, JavaScript with the
  * TypeScript language service (completion, hover, syntax errors as you type).
  * Workers are bundled by Vite (`?worker`); nothing is fetched from outside this server.
  */
 import * as monaco from 'monaco-editor/editor/editor.api';
-import 'monaco-editor/features/bracketMatching/register';
-import 'monaco-editor/features/clipboard/register';
-import 'monaco-editor/features/codeEditor/register';
-import 'monaco-editor/features/codicon/register';
-import 'monaco-editor/features/comment/register';
-import 'monaco-editor/features/contextmenu/register';
-import 'monaco-editor/features/cursorUndo/register';
-import 'monaco-editor/features/diffEditor/register';
-import 'monaco-editor/features/find/register';
-import 'monaco-editor/features/folding/register';
-import 'monaco-editor/features/format/register';
-import 'monaco-editor/features/gotoError/register';
-import 'monaco-editor/features/gotoLine/register';
-import 'monaco-editor/features/hover/register';
-import 'monaco-editor/features/indentation/register';
-import 'monaco-editor/features/linesOperations/register';
-import 'monaco-editor/features/multicursor/register';
-import 'monaco-editor/features/parameterHints/register';
-import 'monaco-editor/features/quickCommand/register';
-import 'monaco-editor/features/snippet/register';
-import 'monaco-editor/features/suggest/register';
-import 'monaco-editor/features/wordHighlighter/register';
-import 'monaco-editor/features/wordOperations/register';
+// Every editing feature (suggest, hover, find, diff, …); the per-feature registers of 0.57 leave
+// out the controllers they need (the suggest widget, the outline service of the diff editor).
+import 'monaco-editor/features/register.all';
 import 'monaco-editor/languages/definitions/javascript/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import { javascriptDefaults } from 'monaco-editor/languages/features/typescript/register';
