@@ -1,4 +1,4 @@
-/** Monaco's side-by-side diff editor over two texts, read-only; models are disposed on unmount. */
+/** Monaco's side-by-side diff editor over two texts, read-only; its models are disposed when replaced. */
 import { useEffect, useRef } from 'preact/hooks';
 import { monaco, theme } from './monaco.ts';
 
@@ -14,9 +14,13 @@ export function DiffView({
   modifiedLabel: string;
 }) {
   const host = useRef<HTMLDivElement>(null);
+  const editor = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
+
+  // One diff editor for the component's life: disposing one and creating another while its
+  // diff is still being computed leaves Monaco reporting a disposed context key service.
   useEffect(() => {
     if (!host.current) return;
-    const editor = monaco.editor.createDiffEditor(host.current, {
+    const created = monaco.editor.createDiffEditor(host.current, {
       readOnly: true,
       originalEditable: false,
       renderSideBySide: true,
@@ -26,15 +30,29 @@ export function DiffView({
       theme: theme(),
       fontSize: 13,
     });
-    const left = monaco.editor.createModel(original, 'javascript');
-    const right = monaco.editor.createModel(modified, 'javascript');
-    editor.setModel({ original: left, modified: right });
+    editor.current = created;
     return () => {
-      editor.dispose();
-      left.dispose();
-      right.dispose();
+      const models = created.getModel();
+      created.dispose();
+      models?.original.dispose();
+      models?.modified.dispose();
+      editor.current = null;
     };
+  }, []);
+
+  // New texts get new models; the old ones are disposed only once the editor has let go of them.
+  useEffect(() => {
+    const current = editor.current;
+    if (!current) return;
+    const previous = current.getModel();
+    current.setModel({
+      original: monaco.editor.createModel(original, 'javascript'),
+      modified: monaco.editor.createModel(modified, 'javascript'),
+    });
+    previous?.original.dispose();
+    previous?.modified.dispose();
   }, [original, modified]);
+
   return (
     <div class="diff">
       <div class="diff-labels">
