@@ -1,4 +1,4 @@
-/** Monaco's side-by-side diff editor over two texts, read-only; its models are disposed when replaced. */
+/** Monaco's side-by-side diff editor over two texts, read-only. */
 import { useEffect, useRef } from 'preact/hooks';
 import { monaco, theme } from './monaco.ts';
 
@@ -14,43 +14,48 @@ export function DiffView({
   modifiedLabel: string;
 }) {
   const host = useRef<HTMLDivElement>(null);
-  const editor = useRef<monaco.editor.IStandaloneDiffEditor | null>(null);
+  const models = useRef<{ original: monaco.editor.ITextModel; modified: monaco.editor.ITextModel } | null>(
+    null,
+  );
 
-  // One diff editor for the component's life: disposing one and creating another while its
-  // diff is still being computed leaves Monaco reporting a disposed context key service.
+  // One diff editor and one pair of models for the component's life; new texts are set into the
+  // models. Replacing or disposing models while a diff is being computed makes Monaco throw
+  // ("no diff result available", a disposed context key service) after the fact.
   useEffect(() => {
     if (!host.current) return;
-    const created = monaco.editor.createDiffEditor(host.current, {
+    const editor = monaco.editor.createDiffEditor(host.current, {
       readOnly: true,
       originalEditable: false,
       renderSideBySide: true,
+      // Read-only: no revert arrows or hunk menu (whose menu also throws on a disposed context
+      // key service in 0.57 once a hunk changes).
+      renderGutterMenu: false,
+      renderMarginRevertIcon: false,
       automaticLayout: true,
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
       theme: theme(),
       fontSize: 13,
     });
-    editor.current = created;
+    const pair = {
+      original: monaco.editor.createModel(original, 'javascript'),
+      modified: monaco.editor.createModel(modified, 'javascript'),
+    };
+    editor.setModel(pair);
+    models.current = pair;
     return () => {
-      const models = created.getModel();
-      created.dispose();
-      models?.original.dispose();
-      models?.modified.dispose();
-      editor.current = null;
+      models.current = null;
+      editor.dispose();
+      pair.original.dispose();
+      pair.modified.dispose();
     };
   }, []);
 
-  // New texts get new models; the old ones are disposed only once the editor has let go of them.
   useEffect(() => {
-    const current = editor.current;
-    if (!current) return;
-    const previous = current.getModel();
-    current.setModel({
-      original: monaco.editor.createModel(original, 'javascript'),
-      modified: monaco.editor.createModel(modified, 'javascript'),
-    });
-    previous?.original.dispose();
-    previous?.modified.dispose();
+    const pair = models.current;
+    if (!pair) return;
+    if (pair.original.getValue() !== original) pair.original.setValue(original);
+    if (pair.modified.getValue() !== modified) pair.modified.setValue(modified);
   }, [original, modified]);
 
   return (
