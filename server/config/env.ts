@@ -116,10 +116,11 @@ export const envSchema = z.object({
     .pipe(z.array(origin)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: trustProxy.default(false),
-  // One token may carry a whole contact centre's pops; a person clicks far less; a stranger less still.
+  // One token may carry a whole contact centre's pops; a person clicks far less. Requests without a
+  // credential are counted per address, and a site behind NAT signs its whole shift in from one.
   RATE_LIMIT_TOKEN_PER_MINUTE: perMinute.default(6000),
   RATE_LIMIT_SESSION_PER_MINUTE: perMinute.default(300),
-  RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute.default(120),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: perMinute.default(600),
   // Failed sign-ins allowed before a wait, per username and (higher: a site behind NAT shares one) per IP.
   LOGIN_FREE_FAILURES_PER_USER: wholeNumber(1, 1000).default(5),
   LOGIN_FREE_FAILURES_PER_IP: wholeNumber(1, 100_000).default(50),

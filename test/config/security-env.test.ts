@@ -20,7 +20,7 @@ describe('abuse-protection settings', () => {
     expect(config.rateLimits).toEqual({
       tokenPerMinute: 6000,
       sessionPerMinute: 300,
-      anonymousPerMinute: 120,
+      anonymousPerMinute: 600,
     });
     expect(config.loginBackoff).toEqual({
       freeFailuresPerUser: 5,
