@@ -53,11 +53,12 @@ export async function buildConsole(options: { force?: boolean; quiet?: boolean }
   try {
     // Another process may have built it while this one waited for the lock.
     if (!options.force && !consoleIsStale()) return false;
-    if (!options.quiet) console.log('admin-ui: building the console into admin-ui/dist …');
+    // One progress line: the start, then the time on the same line.
+    if (!options.quiet) process.stdout.write('admin-ui: building the console into admin-ui/dist … ');
     const started = Date.now();
     const { build } = await import('vite');
     await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
-    if (!options.quiet) console.log(`admin-ui: built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (!options.quiet) console.log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return true;
   } finally {
     rmSync(LOCK, { recursive: true, force: true });
@@ -70,7 +71,7 @@ if (import.meta.main || resolve(process.argv[1] ?? '') === resolve(import.meta.f
     if (!built) console.log('admin-ui: the console build is up to date');
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    console.error(`admin-ui: the console build failed: ${message}`);
+    console.error(`\nadmin-ui: the console build failed: ${message}`);
     console.error('Fix the error above, then run `npm run build:admin`.');
     process.exitCode = 1;
   }
