@@ -5,10 +5,28 @@
  */
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 
+/**
+ * A pop reads the caller's number several times (each phone column queried, the call log's masking):
+ * parsing costs tens of microseconds, so the latest results are kept. Imports parse many distinct
+ * numbers: the memo is emptied when full rather than grown.
+ */
+const recent = new Map<string, string | null>();
+const RECENT_MAX = 2000;
+
 export function toE164(raw: string | null | undefined, defaultRegion: string): string | null {
   if (raw == null) return null;
   const text = String(raw).trim();
   if (text === '' || !/\d/.test(text)) return null;
+  const key = `${defaultRegion}\u0000${text}`;
+  const known = recent.get(key);
+  if (known !== undefined) return known;
+  const e164 = parseE164(text, defaultRegion);
+  if (recent.size >= RECENT_MAX) recent.clear();
+  recent.set(key, e164);
+  return e164;
+}
+
+function parseE164(text: string, defaultRegion: string): string | null {
   // "00" is the international prefix most of the world dials; treat it as "+".
   const normalised = text.startsWith('00') ? `+${text.slice(2)}` : text;
   const parsed = parsePhoneNumberFromString(normalised, defaultRegion as CountryCode);
