@@ -12,7 +12,8 @@ import {
   isSysId,
   listAudit,
 } from './data/audit-api.ts';
-import { ago, formatTime, isoToLocal, localToIso } from './data/format.ts';
+import { SelectFilter, TextFilter, TimeRangeFilters } from './data/filters.tsx';
+import { ago, formatTime } from './data/format.ts';
 import { useQueryState } from './data/query-state.ts';
 import { ErrorBanner, Pager, useSlashFocus } from './data/ui.tsx';
 import { useLoad } from './data/use-load.ts';
@@ -56,52 +57,34 @@ export function AuditScreen() {
         </button>
       </header>
       <search class="d-filters">
-        <label class="d-filter">
-          <span>Table</span>
-          <input
-            class="d-input"
-            id="d-audit-table"
-            name="table"
-            value={filters.table}
-            placeholder="incident"
-            onInput={(e) => set({ table: e.currentTarget.value })}
-          />
-        </label>
-        <label class="d-filter">
-          <span>Operation</span>
-          <select
-            class="d-input"
-            name="operation"
-            value={filters.operation}
-            onChange={(e) => set({ operation: e.currentTarget.value })}
-          >
-            <option value="">any</option>
-            {OPERATIONS.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="d-filter">
-          <span>Rule</span>
-          <input
-            class="d-input"
-            name="rule"
-            value={filters.rule}
-            placeholder="in the chain"
-            onInput={(e) => set({ rule: e.currentTarget.value })}
-          />
-        </label>
-        <label class="d-filter">
-          <span>Call id</span>
-          <input
-            class="d-input"
-            name="callId"
-            value={filters.callId}
-            onInput={(e) => set({ callId: e.currentTarget.value })}
-          />
-        </label>
+        <TextFilter
+          label="Table"
+          id="d-audit-table"
+          name="table"
+          value={filters.table}
+          placeholder="incident"
+          onValue={(table) => set({ table })}
+        />
+        <SelectFilter
+          label="Operation"
+          name="operation"
+          value={filters.operation}
+          options={OPERATIONS}
+          onValue={(operation) => set({ operation })}
+        />
+        <TextFilter
+          label="Rule"
+          name="rule"
+          value={filters.rule}
+          placeholder="in the chain"
+          onValue={(rule) => set({ rule })}
+        />
+        <TextFilter
+          label="Call id"
+          name="callId"
+          value={filters.callId}
+          onValue={(callId) => set({ callId })}
+        />
         <label class={`d-filter${sysIdProblem ? ' d-field-invalid' : ''}`}>
           <span>sys_id</span>
           <input
@@ -113,26 +96,7 @@ export function AuditScreen() {
             onInput={(e) => set({ sysId: e.currentTarget.value })}
           />
         </label>
-        <label class="d-filter">
-          <span>From</span>
-          <input
-            class="d-input"
-            type="datetime-local"
-            name="from"
-            value={isoToLocal(filters.from)}
-            onChange={(e) => set({ from: localToIso(e.currentTarget.value) })}
-          />
-        </label>
-        <label class="d-filter">
-          <span>To</span>
-          <input
-            class="d-input"
-            type="datetime-local"
-            name="to"
-            value={isoToLocal(filters.to)}
-            onChange={(e) => set({ to: localToIso(e.currentTarget.value) })}
-          />
-        </label>
+        <TimeRangeFilters from={filters.from} to={filters.to} onRange={set} />
         {filtered ? (
           <button
             type="button"

@@ -14,7 +14,8 @@ import {
   listCalls,
   OUTCOMES,
 } from './data/calls-api.ts';
-import { ago, formatDuration, formatTime, isoToLocal, localToIso } from './data/format.ts';
+import { SelectFilter, TextFilter, TimeRangeFilters } from './data/filters.tsx';
+import { ago, formatDuration, formatTime } from './data/format.ts';
 import { useQueryState } from './data/query-state.ts';
 import { ErrorBanner, Outcome, Pager, rowClick, rowKeys, useEvery, useSlashFocus } from './data/ui.tsx';
 import { useLoad } from './data/use-load.ts';
@@ -68,63 +69,30 @@ export function CallsScreen() {
         </div>
       </header>
       <search class="d-filters">
-        <label class="d-filter">
-          <span>Rule</span>
-          <input
-            class="d-input"
-            id="d-calls-rule"
-            name="rule"
-            value={filters.rule}
-            placeholder="CTIProcessing"
-            onInput={(e) => set({ rule: e.currentTarget.value })}
-          />
-        </label>
-        <label class="d-filter">
-          <span>Outcome</span>
-          <select
-            class="d-input"
-            name="outcome"
-            value={filters.outcome}
-            onChange={(e) => set({ outcome: e.currentTarget.value })}
-          >
-            <option value="">any</option>
-            {OUTCOMES.map((o) => (
-              <option key={o} value={o}>
-                {o.replace('_', ' ')}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label class="d-filter">
-          <span>Call id</span>
-          <input
-            class="d-input"
-            name="callId"
-            value={filters.callId}
-            placeholder="sysparm_call_id"
-            onInput={(e) => set({ callId: e.currentTarget.value })}
-          />
-        </label>
-        <label class="d-filter">
-          <span>From</span>
-          <input
-            class="d-input"
-            type="datetime-local"
-            name="from"
-            value={isoToLocal(filters.from)}
-            onChange={(e) => set({ from: localToIso(e.currentTarget.value) })}
-          />
-        </label>
-        <label class="d-filter">
-          <span>To</span>
-          <input
-            class="d-input"
-            type="datetime-local"
-            name="to"
-            value={isoToLocal(filters.to)}
-            onChange={(e) => set({ to: localToIso(e.currentTarget.value) })}
-          />
-        </label>
+        <TextFilter
+          label="Rule"
+          id="d-calls-rule"
+          name="rule"
+          value={filters.rule}
+          placeholder="CTIProcessing"
+          onValue={(rule) => set({ rule })}
+        />
+        <SelectFilter
+          label="Outcome"
+          name="outcome"
+          value={filters.outcome}
+          options={OUTCOMES}
+          show={(o) => o.replace('_', ' ')}
+          onValue={(outcome) => set({ outcome })}
+        />
+        <TextFilter
+          label="Call id"
+          name="callId"
+          value={filters.callId}
+          placeholder="sysparm_call_id"
+          onValue={(callId) => set({ callId })}
+        />
+        <TimeRangeFilters from={filters.from} to={filters.to} onRange={set} />
         {filtered ? (
           <button
             type="button"
