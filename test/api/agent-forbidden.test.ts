@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, login, withCsrf } from '../helpers/app.ts';
 import { describeEachDatabase } from '../helpers/database.ts';
+import { type Route, registeredRoutes } from '../helpers/routes.ts';
 
 /** The /api routes an agent may use: logging in and out, and asking who they are. */
 const AGENT_ROUTES = new Set([
@@ -17,22 +18,6 @@ const AGENT_ROUTES = new Set([
 ]);
 /** The areas the console administers: each must have routes, or the enumeration is broken. */
 const ADMIN_AREAS = ['/api/rules', '/api/accounts', '/api/tokens'];
-
-type Route = { method: string; url: string };
-
-/** Every route with its methods, read from fastify's route tree (`printRoutes`). */
-function registeredRoutes(app: FastifyInstance): Route[] {
-  const routes: Route[] = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^(.*?)[├└]── (\S+)(?: \(([^)]+)\))?$/.exec(line);
-    if (!match) continue;
-    stack.length = match[1]!.length / 4;
-    stack.push(match[2]!);
-    for (const method of match[3]?.split(', ') ?? []) routes.push({ method, url: stack.join('') });
-  }
-  return routes;
-}
 
 describeEachDatabase('agents and the admin API', (db) => {
   let app: FastifyInstance;

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app.ts';
 import { describeEachDatabase } from '../helpers/database.ts';
+import { type Route, registeredRoutes } from '../helpers/routes.ts';
 
 type Schema = Record<string, unknown>;
 type Operation = {
@@ -17,23 +18,8 @@ type Document = {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema>; securitySchemes: Record<string, Schema> };
 };
-type Route = { method: string; url: string };
 
 const ERROR_REF = { $ref: '#/components/schemas/ApiError' };
-
-/** Every route with its methods, read from fastify's route tree (`printRoutes`), independently of the document. */
-function registeredRoutes(app: FastifyInstance): Route[] {
-  const routes: Route[] = [];
-  const stack: string[] = [];
-  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const match = /^(.*?)[├└]── (\S+)(?: \(([^)]+)\))?$/.exec(line);
-    if (!match) continue;
-    stack.length = match[1]!.length / 4;
-    stack.push(match[2]!);
-    for (const method of match[3]?.split(', ') ?? []) routes.push({ method, url: stack.join('') });
-  }
-  return routes;
-}
 
 /** Fastify's `/api/rules/:name` is OpenAPI's `/api/rules/{name}`. */
 const openapiPath = (url: string) => url.replace(/:(\w+)/g, '{$1}');
