@@ -25,6 +25,23 @@ export type WatchOptions = {
  */
 export const CPU_WATCH_FACTOR = 2;
 
+/**
+ * An upper bound of the CPU a run in progress has used: the isolate's own figure (wall time while
+ * inside, see above) and the whole process's CPU time over the same stretch both bound it, so the
+ * smaller is the tighter. On a machine so loaded that this process is not scheduled, the process's
+ * CPU stays low while the wall clock runs, and a benign rule is no longer taken for a runaway; a real
+ * runaway still is, as both figures pass the limit once its true CPU does.
+ */
+export function cpuUpperBound(isolateMs: number, processMs: number): number {
+  return Math.min(isolateMs, processMs);
+}
+
+/** CPU time of this whole process (every thread) in ms. */
+export function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** Extra wall time granted before the backstop fires: isolated-vm's timeout normally ends the run first. */
 const WALL_GRACE_MS = 250;
 const MIN_RECHECK_MS = 2;

@@ -3,7 +3,12 @@
  * run at twice the limit, and the limit itself is checked on the true CPU time once the run is out.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { CPU_WATCH_FACTOR, watchLimits } from '../../server/sandbox/limit-watch.ts';
+import {
+  CPU_WATCH_FACTOR,
+  cpuUpperBound,
+  processCpuMs,
+  watchLimits,
+} from '../../server/sandbox/limit-watch.ts';
 import { rule, show, testHost } from './fixtures.ts';
 
 describe('the CPU limit', () => {
@@ -17,6 +22,20 @@ describe('the CPU limit', () => {
     );
     expect(result.error?.code, show(result)).toBe('RULE_TIMEOUT');
     expect(result.error?.details).toMatchObject({ limit: 'cpu' });
+  });
+
+  it("bounds a run's CPU by the process's own CPU time, which an overloaded machine does not advance", async () => {
+    // Descheduled for 150 ms: the isolate's figure (wall time) says 150, the process used 3.
+    expect(cpuUpperBound(150, 3)).toBe(3);
+    // A runaway on a machine with cores to spare: both figures grow with its true CPU.
+    expect(cpuUpperBound(150, 180)).toBe(150);
+    const before = processCpuMs();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(processCpuMs() - before).toBeLessThan(40); // sleeping costs no CPU
+    const spinStart = processCpuMs();
+    const until = performance.now() + 30;
+    while (performance.now() < until) {}
+    expect(processCpuMs() - spinStart).toBeGreaterThan(20);
   });
 
   it('stops a runaway loop by the watch, and the next rule runs', async () => {
