@@ -18,6 +18,7 @@ import { ago, formatTime } from './data/format.ts';
 import { NewAccountForm } from './data/new-account-form.tsx';
 import { PasswordInput } from './data/password-input.tsx';
 import { ConfirmDialog, ErrorBanner } from './data/ui.tsx';
+import { useAction } from './data/use-action.ts';
 import { useLoad } from './data/use-load.ts';
 import './data.css';
 
@@ -29,8 +30,7 @@ export function AccountsScreen() {
   const [notice, setNotice] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState<Pending>(null);
-  const [busy, setBusy] = useState(false);
-  const [dialogError, setDialogError] = useState<unknown>(null);
+  const dialog = useAction();
   const [password, setPassword] = useState('');
 
   async function change(username: string, patch: AccountChange, done: string) {
@@ -47,15 +47,13 @@ export function AccountsScreen() {
 
   function open(kind: 'reset' | 'delete', username: string) {
     setPending({ kind, username });
-    setDialogError(null);
+    dialog.setError(null);
     setPassword('');
   }
 
   async function confirm() {
     if (!pending) return;
-    setBusy(true);
-    setDialogError(null);
-    try {
+    await dialog.run(async () => {
       if (pending.kind === 'reset') await changeAccount(pending.username, { password });
       else await deleteAccount(pending.username);
       setNotice(
@@ -65,11 +63,7 @@ export function AccountsScreen() {
       );
       setPending(null);
       list.reload();
-    } catch (e) {
-      setDialogError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const accounts = list.data?.accounts ?? [];
@@ -147,8 +141,8 @@ export function AccountsScreen() {
             : `Delete ${pending?.username ?? ''}?`
         }
         confirmLabel={pending?.kind === 'reset' ? 'Reset password' : 'Delete account'}
-        busy={busy}
-        error={dialogError}
+        busy={dialog.busy}
+        error={dialog.error}
         onCancel={() => setPending(null)}
         onConfirm={confirm}
       >
@@ -160,7 +154,7 @@ export function AccountsScreen() {
               label="New password"
               value={password}
               autoFocus
-              error={fieldErrors(dialogError).password}
+              error={fieldErrors(dialog.error).password}
               onChange={setPassword}
             />
           </>

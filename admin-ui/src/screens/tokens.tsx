@@ -8,6 +8,7 @@ import { api } from '../api.ts';
 import { fieldErrors } from './data/errors.ts';
 import { ago, formatTime } from './data/format.ts';
 import { ConfirmDialog, ErrorBanner, Field } from './data/ui.tsx';
+import { useAction } from './data/use-action.ts';
 import { useLoad } from './data/use-load.ts';
 import './data.css';
 
@@ -18,25 +19,18 @@ export function TokensScreen() {
   const list = useLoad(() => api<{ tokens: Token[] }>('GET', '/api/tokens'), 'tokens');
   const [issued, setIssued] = useState<Issued | null>(null);
   const [revoking, setRevoking] = useState<Token | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [revokeError, setRevokeError] = useState<unknown>(null);
+  const revocation = useAction();
   const [notice, setNotice] = useState('');
 
   async function revoke() {
     if (!revoking) return;
-    setBusy(true);
-    setRevokeError(null);
-    try {
+    await revocation.run(async () => {
       await api('DELETE', `/api/tokens/${encodeURIComponent(revoking.id)}`);
       setNotice(`Token ${revoking.name} revoked: requests with it now get 401.`);
       if (issued?.id === revoking.id) setIssued(null);
       setRevoking(null);
       list.reload();
-    } catch (e) {
-      setRevokeError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const tokens = list.data?.tokens ?? [];
@@ -103,7 +97,7 @@ export function TokensScreen() {
                         type="button"
                         class="d-button d-button-small d-button-danger"
                         onClick={() => {
-                          setRevokeError(null);
+                          revocation.setError(null);
                           setRevoking(t);
                         }}
                       >
@@ -124,8 +118,8 @@ export function TokensScreen() {
         open={revoking !== null}
         title={`Revoke ${revoking?.name ?? ''}?`}
         confirmLabel="Revoke token"
-        busy={busy}
-        error={revokeError}
+        busy={revocation.busy}
+        error={revocation.error}
         onCancel={() => setRevoking(null)}
         onConfirm={revoke}
       >
@@ -140,23 +134,16 @@ export function TokensScreen() {
 
 function IssueForm({ onIssued }: { onIssued: (token: Issued) => void }) {
   const [name, setName] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const errors = fieldErrors(error);
 
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const token = await api<Issued>('POST', '/api/tokens', { name: name.trim() });
       setName('');
       onIssued(token);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -11,6 +11,7 @@ import {
   toDefinition,
 } from './tables-api.ts';
 import { ErrorBanner } from './ui.tsx';
+import { useAction } from './use-action.ts';
 
 export function AddColumnForm({
   table,
@@ -22,8 +23,7 @@ export function AddColumnForm({
   onAdded: (table: TableView, column: string) => void;
 }) {
   const [draft, setDraft] = useState<ColumnDraft>(emptyColumn);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const errors: Partial<Record<keyof ColumnDraft, string>> = {};
   for (const [path, message] of Object.entries(fieldErrors(error))) {
     const field = columnFieldOf(path, '');
@@ -32,18 +32,12 @@ export function AddColumnForm({
 
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const column = toDefinition(draft);
       const updated = await addColumn(table, column);
       setDraft(emptyColumn());
       onAdded(updated, column.name);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

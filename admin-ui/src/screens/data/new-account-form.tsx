@@ -4,29 +4,23 @@ import { type Account, createAccount, type Role } from './accounts-api.ts';
 import { fieldErrors } from './errors.ts';
 import { PasswordInput } from './password-input.tsx';
 import { ErrorBanner, Field } from './ui.tsx';
+import { useAction } from './use-action.ts';
 
 export function NewAccountForm({ onCreated }: { onCreated: (account: Account) => void }) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('agent');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const errors = fieldErrors(error);
 
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const account = await createAccount({ username: username.trim(), password, role });
       setUsername('');
       setPassword('');
       onCreated(account);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -15,6 +15,7 @@ import {
   toDefinition,
 } from './tables-api.ts';
 import { ErrorBanner, Field } from './ui.tsx';
+import { useAction } from './use-action.ts';
 
 export function NewTableForm({
   tables,
@@ -29,17 +30,14 @@ export function NewTableForm({
   const [label, setLabel] = useState('');
   const [parent, setParent] = useState('');
   const [columns, setColumns] = useState<ColumnDraft[]>([emptyColumn()]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const errors = fieldErrors(error);
   // A column row left entirely blank is not sent: a table may start with no columns of its own.
   const filled = columns.filter((c) => c.name.trim() || c.label.trim());
 
   async function submit(event: Event) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const table = await createTable({
         name: name.trim(),
         ...(label.trim() ? { label: label.trim() } : {}),
@@ -47,11 +45,7 @@ export function NewTableForm({
         columns: filled.map(toDefinition),
       });
       onCreated(table);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const columnErrors = (index: number) => {
