@@ -54,8 +54,12 @@ const FINGERPRINTS = sql`select
  */
 export async function announceChange(database: Database, kind: ChangeKind): Promise<void> {
   if (database.kind !== 'postgres') return;
-  const payload = JSON.stringify({ kind, origin: `cli:${process.pid}:${randomUUID()}` });
-  await database.rows(sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`);
+  await sendNotice(database, kind, `cli:${process.pid}:${randomUUID()}`);
+}
+
+/** The one NOTIFY every process sends; the listeners skip their own origin's. */
+function sendNotice(database: Database, kind: ChangeKind, origin: string): Promise<unknown> {
+  return database.rows(sql`select pg_notify(${CHANGE_CHANNEL}, ${JSON.stringify({ kind, origin })})`);
 }
 
 export function startChangeNotices(deps: ChangeNoticeDeps): ChangeNotices {
@@ -187,13 +191,10 @@ export function startChangeNotices(deps: ChangeNoticeDeps): ChangeNotices {
   return {
     notify(kind) {
       if (closed) return;
-      const payload = JSON.stringify({ kind, origin });
       track(
-        database
-          .rows(sql`select pg_notify(${CHANGE_CHANNEL}, ${payload})`)
-          .catch((error: unknown) =>
-            logger?.warn({ err: error, kind }, 'change notices: could not tell the other processes'),
-          ),
+        sendNotice(database, kind, origin).catch((error: unknown) =>
+          logger?.warn({ err: error, kind }, 'change notices: could not tell the other processes'),
+        ),
       );
     },
     async close() {
