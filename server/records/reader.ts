@@ -80,7 +80,30 @@ export function toRecordRow(columns: readonly ColumnInfo[], raw: Record<string, 
   return row;
 }
 
+/**
+ * Descriptions are asked on every run of a rule (they travel with its start): built once per table
+ * of a dictionary (a changed dictionary has new TableInfo objects) and shared, so frozen.
+ */
+const descriptions = new WeakMap<TableInfo, TableDescription>();
+
 export function describeTable(table: TableInfo): TableDescription {
+  let description = descriptions.get(table);
+  if (!description) {
+    description = deepFreeze(buildDescription(table));
+    descriptions.set(table, description);
+  }
+  return description;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function buildDescription(table: TableInfo): TableDescription {
   return {
     name: table.name,
     label: table.label,
