@@ -1,6 +1,6 @@
 /**
  * Builds the console (admin-ui/dist) only when it is missing or older than a source file under
- * admin-ui/. Run before `npm start` and `npm test` (package.json prestart/pretest), and by the
+ * admin-ui/ or a server module it bundles (SHARED). Run before `npm start` and `npm test` (package.json prestart/pretest), and by the
  * browser tests; `--force` always builds (`npm run build:admin`).
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -12,6 +12,8 @@ const STAMP = join(DIST, 'index.html');
 /** Held while building, so two test processes never build into the same directory at once. */
 const LOCK = join(ROOT, '.build-lock');
 const SKIP = new Set(['dist', 'node_modules', '.build-lock']);
+/** Server modules the console bundles as they are (no imports of their own). */
+const SHARED = [resolve(ROOT, '../server/dictionary/column-types.ts')];
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -25,7 +27,8 @@ function newestSource(dir: string): number {
 
 export function consoleIsStale(): boolean {
   if (!existsSync(STAMP)) return true;
-  return newestSource(ROOT) > statSync(STAMP).mtimeMs;
+  const newest = Math.max(newestSource(ROOT), ...SHARED.map((file) => statSync(file).mtimeMs));
+  return newest > statSync(STAMP).mtimeMs;
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));

@@ -4,18 +4,9 @@
  */
 import { z } from 'zod';
 
-export const COLUMN_TYPES = [
-  'string',
-  'integer',
-  'boolean',
-  'datetime',
-  'reference',
-  'phone',
-  'email',
-  'choice',
-  'journal',
-] as const;
-export type ColumnType = (typeof COLUMN_TYPES)[number];
+import { COLUMN_TYPES, type ColumnType } from './column-types.ts';
+
+export { COLUMN_TYPES, type ColumnType };
 
 /** The PostgreSQL type that stores each column type: one table for the DDL and for bound values. */
 export const PG_TYPES: Record<ColumnType, string> = {

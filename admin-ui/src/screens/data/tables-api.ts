@@ -1,18 +1,10 @@
 /** The data dictionary's shapes as the table and dictionary API answers them (server/api/tables, server/api/dictionary). */
+
+// The server's own list (a module with no imports), bundled as it is.
+import { COLUMN_TYPES, type ColumnType } from '../../../../server/dictionary/column-types.ts';
 import { api } from '../../api.ts';
 
-export const COLUMN_TYPES = [
-  'string',
-  'integer',
-  'boolean',
-  'datetime',
-  'reference',
-  'phone',
-  'email',
-  'choice',
-  'journal',
-] as const;
-export type ColumnType = (typeof COLUMN_TYPES)[number];
+export { COLUMN_TYPES, type ColumnType };
 
 export type Choice = { value: string | number; label: string };
 
