@@ -6,11 +6,9 @@
  * queries, whose text depends only on their shape, are planned once. PGlite gets the plain path.
  */
 import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import type postgres from 'postgres';
 import type { Database, Row } from './database.ts';
-
-const dialect = new PgDialect();
+import { renderSql } from './render-sql.ts';
 
 export function preparedRows(database: Database): Pick<Database, 'rows'> {
   const client = (database.db as unknown as { $client?: postgres.Sql }).$client;
@@ -18,7 +16,7 @@ export function preparedRows(database: Database): Pick<Database, 'rows'> {
   return {
     async rows<T extends Row = Row>(query: SQL, on?: Database['db']): Promise<T[]> {
       if (on && on !== database.db) return database.rows<T>(query, on);
-      const compiled = dialect.sqlToQuery(query);
+      const compiled = renderSql(query);
       const rows = await client.unsafe(compiled.sql, compiled.params as postgres.ParameterOrJSON<never>[], {
         prepare: true,
       });
