@@ -30,7 +30,10 @@ const QUERIES: [table: string, query: string][] = [
   ['incident', 'caller_id=62826bf03710200044e0bfc8bcbe5df1^active=true^ORDERBYDESCopened_at'],
   ['incident', 'priority=2^stateIN1,2,abc^stateNOT IN7^priority>1^priority<=3^priority!=4'],
   ['incident', 'opened_at>=2026-01-02^opened_at<2026-01-03 09:00:00^active!=true'],
-  ['incident', 'caller_id.nameSTARTSWITHab^caller_id.department=IT^assigned_to.user_name=beth^ORDERBYcaller_id.name'],
+  [
+    'incident',
+    'caller_id.nameSTARTSWITHab^caller_id.department=IT^assigned_to.user_name=beth^ORDERBYcaller_id.name',
+  ],
   ['incident', 'caller_idSTARTSWITHabel^short_descriptionLIKEvpn^categoryIN network , software'],
   ['task', 'active=true^sys_class_name=incident^ORDERBYnumber'],
 ];
