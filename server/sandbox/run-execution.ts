@@ -8,7 +8,7 @@ import type ivm from 'isolated-vm';
 import type { SandboxLimits } from '../config/env.ts';
 import { MAX_RESULT_LENGTH, maxFinishLength, readAnswer } from './answer.ts';
 import type { ControlResult } from './driver.ts';
-import { cpuUpperBound, processCpuMs, watchLimits } from './limit-watch.ts';
+import { cpuUpperBound, otherThreadsCpuMs, watchLimits } from './limit-watch.ts';
 import type { PreparedContext } from './prepared-context.ts';
 import { type RunEnd, timeoutError } from './run-failure.ts';
 import { type RunTrace, recordBreach } from './run-trace.ts';
@@ -56,14 +56,14 @@ export async function executeRun(x: Execution): Promise<RunEnd | Thrown> {
   const settle = <T>(promise: Promise<T>) => Promise.race([promise, abandoned]);
 
   const cpuStart = isolate.cpuTime;
-  const processStart = processCpuMs();
+  const othersStart = otherThreadsCpuMs();
   const watch = watchLimits({
     cpuMs: limits.cpuMs,
     wallMs: limits.wallMs,
     cpuUsed: () =>
       isolate.isDisposed
         ? null
-        : cpuUpperBound(Number(isolate.cpuTime - cpuStart) / 1e6, processCpuMs() - processStart),
+        : cpuUpperBound(Number(isolate.cpuTime - cpuStart) / 1e6, otherThreadsCpuMs() - othersStart),
     onBreach: (limit) => {
       recordBreach(trace, timeoutError(x.rule.name, limit, limits));
       x.kill(limit);

@@ -2,10 +2,12 @@
  * The CPU limit, exactly: isolated-vm shows a run in progress as wall time, so the watch only stops a
  * run at twice the limit, and the limit itself is checked on the true CPU time once the run is out.
  */
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CPU_WATCH_FACTOR,
   cpuUpperBound,
+  otherThreadsCpuMs,
   processCpuMs,
   watchLimits,
 } from '../../server/sandbox/limit-watch.ts';
@@ -36,6 +38,17 @@ describe('the CPU limit', () => {
     const until = performance.now() + 30;
     while (performance.now() < until) {}
     expect(processCpuMs() - spinStart).toBeGreaterThan(20);
+  });
+
+  it("leaves the main thread's CPU out of that bound (isolates never run there), not another thread's", async () => {
+    const before = otherThreadsCpuMs();
+    const until = performance.now() + 60;
+    while (performance.now() < until) {} // the main thread, busy as under load
+    expect(otherThreadsCpuMs() - before).toBeLessThan(30);
+    const spinning = otherThreadsCpuMs();
+    const worker = new Worker('const end = Date.now() + 60; while (Date.now() < end) {}', { eval: true });
+    await new Promise((resolve) => worker.once('exit', resolve));
+    expect(otherThreadsCpuMs() - spinning).toBeGreaterThan(40);
   });
 
   it('stops a runaway loop by the watch, and the next rule runs', async () => {
