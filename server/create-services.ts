@@ -62,7 +62,7 @@ export function createServices(
   // Non-client-callable rules run on isolates of their own: their caller's isolate waits meanwhile,
   // so sharing one pool could leave a caller waiting for its own isolate.
   const privileged = createSandboxHost({ limits: config.sandbox, reader, handlers, isolates: 2, ...log });
-  const processor = createProcessor({ database, dictionary: store, rules, sandbox, config });
+  const processor = createProcessor({ database, dictionary: store, rules, sandbox, config, logger });
   notices = startChangeNotices({
     database,
     url: config.database.kind === 'postgres' ? config.database.url : undefined,
@@ -89,6 +89,8 @@ export function createServices(
 }
 
 export async function closeServices(services: Services): Promise<void> {
+  // Calls answered are in the call log before the database closes.
+  await services.processor.callLog.settled();
   await noticesOf.get(services)?.close();
   await services.sandbox.close();
   await services.privileged.close();

@@ -29,7 +29,8 @@ export function renderKnown(statement: SQL): RenderedSql | null {
 }
 
 function renderChunks(statement: SQL, params: unknown[]): string | typeof UNKNOWN {
-  if (statement.shouldInlineParams) return UNKNOWN;
+  // Private in drizzle's types; set by `.inlineParams()`, which asks for values written into the text.
+  if ((statement as unknown as { shouldInlineParams: boolean }).shouldInlineParams) return UNKNOWN;
   let out = '';
   for (const chunk of statement.queryChunks as unknown[]) {
     if (chunk instanceof StringChunk) out += chunk.value.join('');

@@ -26,6 +26,7 @@ export function watchProcessor(processor: Processor, health: Pick<DatabaseHealth
       return outcome;
     },
     unavailable: processor.unavailable,
+    callLog: processor.callLog,
   };
 }
 

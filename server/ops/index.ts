@@ -25,6 +25,7 @@ export function installOperations(
     privileged: services.privileged,
     database: services.database,
     health,
+    callLog: services.processor.callLog,
   });
   const renderFallback = renderWithoutDatabase(options.renderFallback);
   // Timing first, so the 503s of a lost database are timed too.

@@ -10,7 +10,7 @@ import type { Database } from '../db/database.ts';
 import type { CallOutcome, Processor } from '../processor/process-call.ts';
 import type { SandboxHost } from '../sandbox/types.ts';
 import type { DatabaseHealth } from './database-health.ts';
-import { registerDatabaseMetrics, registerSandboxMetrics } from './pool-metrics.ts';
+import { registerCallLogMetrics, registerDatabaseMetrics, registerSandboxMetrics } from './pool-metrics.ts';
 import { processRegistry } from './process-metrics.ts';
 
 /** 1 ms to 10 s: a pop is a few milliseconds; a rule may run for its wall limit (2 s by default). */
@@ -21,6 +21,7 @@ export type MetricSources = {
   privileged: Pick<SandboxHost, 'stats'>;
   database: Pick<Database, 'kind' | 'stats'>;
   health: Pick<DatabaseHealth, 'up' | 'outages'>;
+  callLog: Processor['callLog'];
 };
 
 /**
@@ -68,6 +69,7 @@ export function createAppMetrics(sources: MetricSources) {
   });
   registerSandboxMetrics(registry, { client: sources.sandbox, privileged: sources.privileged });
   registerDatabaseMetrics(registry, sources.database, sources.health);
+  registerCallLogMetrics(registry, sources.callLog);
 
   function observeCall(outcome: CallOutcome | null, seconds: number): void {
     const labels = outcome ? callLabels(outcome) : { rule: '', outcome: 'internal', code: 'INTERNAL' };
@@ -97,6 +99,7 @@ export function createAppMetrics(sources: MetricSources) {
           }
         },
         unavailable: processor.unavailable,
+        callLog: processor.callLog,
       };
     },
 

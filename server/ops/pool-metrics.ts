@@ -144,3 +144,28 @@ export function registerDatabaseMetrics(
     () => [[driver, health.outages]],
   );
 }
+
+/** The call log's rows written after their answers (call-log-writer.ts): waiting now, and failed. */
+export function registerCallLogMetrics(
+  registry: Registry,
+  callLog: { stats(): { pending: number; failed: number } },
+): void {
+  stateGauge(
+    registry,
+    {
+      name: 'ctihost_call_log_writes_pending',
+      help: 'Calls answered whose call-log row is not written yet.',
+      labelNames: [],
+    },
+    () => [[{}, callLog.stats().pending]],
+  );
+  mirroredCounter(
+    registry,
+    {
+      name: 'ctihost_call_log_write_failures_total',
+      help: 'Call-log rows that could not be written (the server log has each, with its call id).',
+      labelNames: [],
+    },
+    () => [[{}, callLog.stats().failed]],
+  );
+}

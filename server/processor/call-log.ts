@@ -49,7 +49,7 @@ export function phoneMasker(params: Record<string, string>, region: string) {
 const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
 
 /**
- * One row per call, on the call's path: the pop waits for it, so it is one prepared statement that
+ * One row per call, written just after the call is answered (call-log-writer.ts): one prepared statement that
  * commits without waiting for the WAL flush (`synchronous_commit` off for this statement's own
  * transaction only, set by set_config(…, true) before the row is inserted). That takes the disk's
  * fsync (0.2–2 ms) out of every pop; the price is that a crash of the PostgreSQL server itself may
@@ -58,8 +58,8 @@ const json = (value: unknown) => (value === undefined ? null : JSON.stringify(va
  */
 export async function writeCall(database: Pick<Database, 'rows'>, record: CallRecord): Promise<string> {
   const [row] = await database.rows<{ id: string }>(sql`insert into call_log
-      (call_id, rule, rule_version, params, outcome, answer, error, duration_ms, logs, reads, writes, actor)
-    select ${record.callId ?? null}::text, ${record.rule}::text, ${record.ruleVersion ?? null}::int,
+      (id, call_id, rule, rule_version, params, outcome, answer, error, duration_ms, logs, reads, writes, actor)
+    select coalesce(${record.id ?? null}::uuid, gen_random_uuid()), ${record.callId ?? null}::text, ${record.rule}::text, ${record.ruleVersion ?? null}::int,
       ${json(record.params)}::jsonb, ${record.outcome}::text, ${record.answer ?? null}::text,
       ${json(record.error)}::jsonb, ${record.durationMs}::int, ${json(record.logs ?? [])}::jsonb,
       ${json(record.reads ?? [])}::jsonb, ${json(record.writes ?? [])}::jsonb, ${record.actor ?? null}::text

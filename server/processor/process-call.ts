@@ -3,6 +3,7 @@
  * its parameters and pre-fill, a repeat of the same call, the run, the answer's check, the call log.
  * HTTP lives in routes.ts; this file decides.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import type { Actor } from '../accounts/accounts.ts';
 import type { Database } from '../db/database.ts';
 import { preparedRows } from '../db/prepared-rows.ts';
@@ -13,7 +14,8 @@ import type { SandboxError } from '../sandbox/errors.ts';
 import { STANDARD_PARAMS } from '../sandbox/runtime/index.ts';
 import type { RunResult, SandboxHost } from '../sandbox/types.ts';
 import { checkAnswer } from './answer-check.ts';
-import { phoneMasker, recentAnswer, writeCall } from './call-log.ts';
+import { phoneMasker, recentAnswer } from './call-log.ts';
+import { createCallLogWriter } from './call-log-writer.ts';
 import { readCallParams } from './params.ts';
 import { ruleParameters } from './prefill.ts';
 
@@ -57,11 +59,13 @@ export type ProcessorDeps = {
   rules: Pick<RuleService, 'find' | 'functionNames'>;
   sandbox: Pick<SandboxHost, 'run'>;
   config: { defaultRegion: string; answerOrigins: readonly string[] };
+  logger?: Pick<FastifyBaseLogger, 'error'> | undefined;
 };
 
 export function createProcessor(deps: ProcessorDeps) {
-  // The call log's insert is the same statement every call: prepared once per connection.
-  const callLogRows = preparedRows(deps.database);
+  // The call log's insert is the same statement every call: prepared once per connection. Written
+  // after the answer (call-log-writer.ts).
+  const callLog = createCallLogWriter(preparedRows(deps.database), deps.logger);
   /** Softphones fire twice at once: a call id being answered right now is awaited, not run again. */
   const inFlight = new Map<string, Promise<CallOutcome>>();
 
@@ -153,6 +157,7 @@ export function createProcessor(deps: ProcessorDeps) {
         if (first.kind !== 'answer') return first;
         return logRepeat(first.location, first.rule, 'being answered', { started, mask, params, actor });
       }
+      await callLog.settled(); // an answer of this process still being logged is found too
       const earlier = await recentAnswer(deps.database.db, params.sysparm_call_id!);
       // A logged answer that held the caller's phone was masked: that one cannot be replayed, so run again.
       if (earlier && !earlier.answer.includes('*')) {
@@ -182,7 +187,7 @@ export function createProcessor(deps: ProcessorDeps) {
       if (!verdict.ok && deps.database.stats().connectionsClosed !== closedBefore)
         return unavailable(rawQuery, started);
       const durationMs = Math.round(performance.now() - started);
-      const callId = await writeCall(callLogRows, {
+      const { id: callId } = callLog.write({
         callId: params.sysparm_call_id ?? null,
         rule: rule.name,
         ruleVersion: rule.version,
@@ -237,7 +242,7 @@ export function createProcessor(deps: ProcessorDeps) {
     call: { started: number; mask: <T>(value: T) => T; params: Record<string, string>; actor: Actor },
   ): Promise<CallOutcome> {
     const durationMs = Math.round(performance.now() - call.started);
-    const callId = await writeCall(callLogRows, {
+    const { id: callId } = callLog.write({
       callId: call.params.sysparm_call_id ?? null,
       rule,
       ruleVersion: null,
@@ -251,7 +256,12 @@ export function createProcessor(deps: ProcessorDeps) {
     return { kind: 'answer', location, rule, outcome: 'repeat', durationMs, callId };
   }
 
-  return { processCall, unavailable };
+  return {
+    processCall,
+    unavailable,
+    /** Rows of calls answered and not yet in the call log: readers of the log wait for them. */
+    callLog: { settled: () => callLog.settled(), stats: () => callLog.stats() },
+  };
 }
 
 type Verdict =

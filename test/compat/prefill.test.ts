@@ -19,6 +19,7 @@ describeEachDatabase('sysparm_u_caller_authenticated through the default rule', 
     shop = await openShop(db());
   });
   const notesOf = async (callId: unknown) => {
+    await shop.services.processor.callLog.settled(); // the row follows the answer
     const [row] = await db().database.rows<{ logs: { message: string }[] }>(
       sql`select logs from call_log where id = ${String(callId)}::uuid`,
     );

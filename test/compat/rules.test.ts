@@ -30,6 +30,7 @@ describeEachDatabase('old CTI rules, unchanged', (db) => {
   });
 
   const logOf = async (callId: unknown) => {
+    await shop.services.processor.callLog.settled(); // the row follows the answer
     const [row] = await db().database.rows<{ logs: { message: string }[] }>(
       sql`select logs from call_log where id = ${String(callId)}::uuid`,
     );

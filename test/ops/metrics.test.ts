@@ -115,6 +115,22 @@ describeEachDatabase('GET /metrics', (db) => {
     );
   });
 
+  it('shows the call log: rows waiting to be written, and rows that failed', async () => {
+    expect((await call('sysparm_caller_phone=4155550142')).statusCode).toBe(200);
+    await services.processor.callLog.settled();
+    let text = (await scrape()).body;
+    expect(sample(text, 'ctihost_call_log_writes_pending', {})).toBe(0);
+    expect(sample(text, 'ctihost_call_log_write_failures_total', {})).toBe(0);
+    const stats = vi.spyOn(services.processor.callLog, 'stats').mockReturnValue({ pending: 2, failed: 3 });
+    try {
+      text = (await scrape()).body;
+      expect(sample(text, 'ctihost_call_log_writes_pending', {})).toBe(2);
+      expect(sample(text, 'ctihost_call_log_write_failures_total', {})).toBe(3);
+    } finally {
+      stats.mockRestore();
+    }
+  });
+
   it('shows the database: driver, pool size, up', async () => {
     const text = (await scrape()).body;
     const driver = services.database.kind;

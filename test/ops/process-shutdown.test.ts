@@ -1,12 +1,14 @@
 /**
  * Graceful shutdown under load, with a real process on PGlite: SIGTERM while 50 /cti.do calls are in
  * flight (two running, the rest queued for an isolate); every one is answered, and the process exits 0
- * within 10 s.
+ * within 10 s, every call in the call log (whose rows follow the answers).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../server/db/database.ts';
 import { sample } from './helpers/prometheus.ts';
 import {
   createRule,
@@ -77,5 +79,16 @@ describe('SIGTERM under load [real process, pglite]', () => {
     expect(ms).toBeLessThan(10_000);
     expect(server.output()).toContain('"msg":"shut down"');
     expect(server.output()).not.toContain('shutdown took too long');
+
+    // The process is gone: its data directory is free to open.
+    const database = await openDatabase({ kind: 'pglite', dataDir: dir });
+    try {
+      const [logged] = await database.rows<{ n: number }>(
+        sql`select count(distinct call_id)::int as n from call_log where rule = 'Barrier' and outcome = 'answer'`,
+      );
+      expect(logged?.n).toBe(CALLS);
+    } finally {
+      await database.close();
+    }
   }, 60_000);
 });

@@ -96,6 +96,7 @@ describeEachDatabase('the privileged service', (db) => {
         }),
       },
     ]);
+    await services.processor.callLog.settled();
     const [log] = await db().database.rows<{ writes: unknown[] }>(
       sql`select writes from call_log where id = ${body.callId}::uuid`,
     );

@@ -132,6 +132,7 @@ describeEachDatabase('GET /cti.do', (db) => {
         'sysparm_caller_name=Nobody%20Known&sysparm_query=short_description%3DVPN%20down%5Epriority%3Durgent!!&sysparm_bogus=1',
       );
       expect(body.answer).toBe(newIncident('contact_type=phone^short_description=VPN%20down'));
+      await services.processor.callLog.settled(); // the row follows the answer
       const [log] = await services.database.rows<{ logs: { message: string }[] }>(
         sql`select logs from call_log where id = ${body.callId}::uuid`,
       );
@@ -182,6 +183,7 @@ describeEachDatabase('GET /cti.do', (db) => {
         expect(status, JSON.stringify(body)).toBe(502);
         expect(body.error.code).toBe(code);
         expect(body.rule).toBe(rule);
+        await services.processor.callLog.settled();
         const [log] = await services.database.rows<{
           outcome: string;
           params: unknown;
@@ -202,6 +204,7 @@ describeEachDatabase('GET /cti.do', (db) => {
       const forbidden = await call('sysparm_cti_rule=helper');
       expect(forbidden.status).toBe(403);
       expect(forbidden.body.error.code).toBe('FORBIDDEN');
+      await services.processor.callLog.settled();
       const runs = await services.database.rows(sql`select id from call_log where rule = 'helper'`);
       expect(runs).toEqual([]);
     });
@@ -303,6 +306,7 @@ describeEachDatabase('GET /cti.do', (db) => {
       const second = await call('sysparm_call_id=abc-123&sysparm_caller_phone=4155550142');
       expect(first.body.outcome).toBe('answer');
       expect(second.body).toMatchObject({ outcome: 'repeat', answer: first.body.answer });
+      await services.processor.callLog.settled();
       const rows = await services.database.rows<{ outcome: string }>(
         sql`select outcome from call_log where call_id = 'abc-123' order by at`,
       );

@@ -19,12 +19,13 @@ const listQuery = z
   })
   .strict();
 
-export function callRoutes(app: FastifyInstance, services: Pick<Services, 'database'>): void {
+export function callRoutes(app: FastifyInstance, services: Pick<Services, 'database' | 'processor'>): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const admin = { preValidation: requireRole('admin', { sessionOnly: true }) };
 
   api.get('/api/calls', { ...admin, schema: { querystring: listQuery } }, async (request) => {
     const { rule, outcome, callId, from, to, limit, offset } = request.query;
+    await services.processor.callLog.settled(); // calls this process answered are listed
     const result = await listCalls(services.database.db, {
       limit,
       offset,
@@ -41,6 +42,7 @@ export function callRoutes(app: FastifyInstance, services: Pick<Services, 'datab
     '/api/calls/:id',
     { ...admin, schema: { params: z.object({ id: z.uuid({ message: 'expected a call id' }) }) } },
     async (request) => {
+      await services.processor.callLog.settled();
       const call = await getCall(services.database.db, request.params.id);
       if (!call) throw new AppError('NOT_FOUND', `no call ${request.params.id}`);
       return call;

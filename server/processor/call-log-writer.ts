@@ -1,0 +1,55 @@
+/**
+ * The call log's rows, written after the call is answered. The insert took a third of a pop's time
+ * (0.7 ms of 3 ms on PostgreSQL) and the agent's screen does not need it: the row's id is made here,
+ * so the answer names it at once, and the row follows a moment later. Until it is written:
+ *  - `settled()` waits for it: whatever reads the log in this process (the calls API, a repeat of the
+ *    same call id, shutdown) waits first, so it never misses a call this process answered;
+ *  - a failed insert is logged with the call's id and counted (`ctihost_call_log_write_failures_total`),
+ *    and the call keeps its answer: a log row is never a reason to fail a pop.
+ * Rows are lost only if the process dies in the moment between the answer and the insert, the same
+ * order of window as the asynchronous commit of the insert itself (call-log.ts).
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../db/database.ts';
+import { type CallRecord, writeCall } from './call-log.ts';
+
+export type CallLogWriter = {
+  /** Starts writing the row; its id at once, and when it is written (never rejects). */
+  write(record: Omit<CallRecord, 'id'>): { id: string; written: Promise<void> };
+  /** Resolves when every row started so far is written (or has failed and been logged). */
+  settled(): Promise<void>;
+  stats(): { pending: number; failed: number };
+};
+
+export function createCallLogWriter(
+  database: Pick<Database, 'rows'>,
+  logger?: Pick<FastifyBaseLogger, 'error'>,
+): CallLogWriter {
+  const pending = new Set<Promise<void>>();
+  let failed = 0;
+  return {
+    write(record) {
+      const id = randomUUID();
+      const written = writeCall(database, { ...record, id }).then(
+        () => {
+          pending.delete(written);
+        },
+        (error: unknown) => {
+          pending.delete(written);
+          failed += 1;
+          logger?.error(
+            { err: error, callLogId: id, rule: record.rule },
+            'a call could not be written to the call log',
+          );
+        },
+      );
+      pending.add(written);
+      return { id, written };
+    },
+    async settled() {
+      while (pending.size > 0) await Promise.all(pending);
+    },
+    stats: () => ({ pending: pending.size, failed }),
+  };
+}
