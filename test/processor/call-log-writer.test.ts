@@ -23,7 +23,10 @@ function heldRows() {
         resolve([{ id }]);
       });
     })) as unknown as Database['rows'];
-  return { rows, inserted, release: () => releases.splice(0).forEach((release) => release()) };
+  const release = () => {
+    for (const next of releases.splice(0)) next();
+  };
+  return { rows, inserted, release };
 }
 
 describe('the call log writer', () => {
