@@ -41,5 +41,28 @@ export async function timeEach(
   return times;
 }
 
+/**
+ * Times several functions in turns: call i of each, then call i + 1 of each, and so on, so a slow
+ * stretch of a noisy machine lands on all of them alike instead of on whichever block ran then.
+ * `between` runs after each call, untimed.
+ */
+export async function timeInTurns(
+  iterations: number,
+  fns: readonly ((i: number) => unknown)[],
+  between?: () => Promise<void>,
+): Promise<number[][]> {
+  const times = fns.map(() => [] as number[]);
+  for (let i = 0; i < iterations; i++) {
+    for (const [at, fn] of fns.entries()) {
+      const start = process.hrtime.bigint();
+      const result = fn(i);
+      if (result instanceof Promise) await result;
+      times[at]!.push(Number(process.hrtime.bigint() - start) / 1000);
+      if (between) await between();
+    }
+  }
+  return times;
+}
+
 export const rowsAgainst = (baseline: Sample, samples: [label: string, sample: Sample][]): BenchRow[] =>
   samples.map(([label, sample]) => ({ label, ...sample, ratio: sample.medianUs / baseline.medianUs }));

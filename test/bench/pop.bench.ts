@@ -20,13 +20,13 @@ import { type Database, openDatabase } from '../../server/db/database.ts';
 import { prepareDatabase } from '../../server/db/prepare.ts';
 import { toE164 } from '../../server/records/phone.ts';
 import { seedBulk } from '../../server/seed/bulk.ts';
-import { type BenchResult, rowsAgainst, summarize, timeEach } from './harness.ts';
+import { type BenchResult, rowsAgainst, summarize, timeEach, timeInTurns } from './harness.ts';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
-const RUNS = 400;
+const RUNS = 1000;
 
-async function openBenchDatabase(): Promise<{ database: Database; where: string }> {
+async function openBenchDatabase(): Promise<{ database: Database; where: string; url?: string }> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   const name = `ctihost_bench_${USERS}_${INCIDENTS}`;
   if (url) {
@@ -39,6 +39,7 @@ async function openBenchDatabase(): Promise<{ database: Database; where: string 
     return {
       database: await openDatabase({ kind: 'postgres', url: target.toString() }),
       where: `PostgreSQL ${name}`,
+      url: target.toString(),
     };
   }
   const dir = join(tmpdir(), name);
@@ -46,7 +47,7 @@ async function openBenchDatabase(): Promise<{ database: Database; where: string 
 }
 
 export default async function bench(): Promise<BenchResult> {
-  const { database, where } = await openBenchDatabase();
+  const { database, where, url } = await openBenchDatabase();
   const { dictionary } = await prepareDatabase(database, { defaultRegion: 'US', demoData: true });
   const [count] = await database.rows<{ n: number }>(sql`select count(*)::int as n from biz.sys_user`);
   const notes: string[] = [`${where}`];
@@ -81,10 +82,26 @@ export default async function bench(): Promise<BenchResult> {
   const rule = (await services.rules.find('CTIProcessing'))!;
   const functions = await services.rules.functionNames();
   const phoneOf = (i: number) => users[i % users.length]!.phone;
+  // Measured in turns, the three would otherwise look up the same caller one after the other, and
+  // the first would warm the database's cache for the other two: each starts a third further on.
+  const third = Math.floor(users.length / 3);
 
   // The baseline: what the default rule asks the database for a caller found by phone, asked directly.
+  // On PostgreSQL with the driver as one would use it, its tagged templates (prepared statements, as
+  // the record reader's are); on PGlite through the database's own rows().
+  const client = url ? postgres(url, { max: 4, onnotice: () => {} }) : null;
   const direct = async (i: number) => {
     const e164 = toE164(phoneOf(i), 'US');
+    if (client) {
+      const found = await client<{ sys_id: string }[]>`select sys_id from biz.sys_user
+        where active and (phone__e164 = ${e164} or mobile_phone__e164 = ${e164}) limit 10`;
+      await client`select "user" from biz.cmn_notif_device where phone_number__e164 = ${e164} and active`;
+      const id = found[0]?.sys_id;
+      if (id)
+        await client`select sys_id from biz.task
+          where sys_class_name = 'incident' and caller_id = ${id} and active limit 1`;
+      return;
+    }
     const found = await database.rows<{ sys_id: string }>(
       sql`select sys_id from biz.sys_user where active and (phone__e164 = ${e164} or mobile_phone__e164 = ${e164}) limit 10`,
     );
@@ -98,28 +115,37 @@ export default async function bench(): Promise<BenchResult> {
       );
   };
   const viaSandbox = (i: number) =>
-    services.sandbox.run(rule, { sysparm_caller_phone: phoneOf(i) }, { functions });
+    services.sandbox.run(rule, { sysparm_caller_phone: phoneOf(i + third) }, { functions });
   const viaHttp = async (i: number) => {
     const response = await app.inject({
       method: 'GET',
-      url: `/cti.do?sysparm_caller_phone=${encodeURIComponent(phoneOf(i))}`,
+      url: `/cti.do?sysparm_caller_phone=${encodeURIComponent(phoneOf(i + 2 * third))}`,
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
     });
     if (response.statusCode !== 200) throw new Error(`pop failed: ${response.body}`);
   };
 
-  for (const fn of [direct, viaSandbox, viaHttp]) await timeEach(50, fn);
-  const baseline = summarize(await timeEach(RUNS, direct));
+  // One call at a time: the call-log row a pop writes after its answer is written before the next
+  // measurement starts (untimed), as it is between calls at this rate.
+  const settle = () => services.processor.callLog.settled();
+  for (const fn of [direct, viaSandbox, viaHttp]) await timeEach(50, fn, settle);
+  const [directTimes, sandboxTimes, httpTimes] = await timeInTurns(
+    RUNS,
+    [direct, viaSandbox, viaHttp],
+    settle,
+  );
+  const baseline = summarize(directTimes!);
   const rows = rowsAgainst(baseline, [
     ['the same lookups, direct (baseline)', baseline],
-    ['the default rule in the sandbox', summarize(await timeEach(RUNS, viaSandbox))],
-    ['a pop: GET /cti.do, JSON', summarize(await timeEach(RUNS, viaHttp))],
+    ['the default rule in the sandbox', summarize(sandboxTimes!)],
+    ['a pop: GET /cti.do, JSON', summarize(httpTimes!)],
   ]);
   await app.close();
+  await client?.end();
   await closeServices(services);
   await database.close();
   notes.push(
-    'one call at a time; targets: pop median < 2 ms, p99 < 10 ms, < 3× baseline; rule < 1.5× its queries',
+    'one call at a time, the three measured in turns; targets: pop median < 2 ms, p99 < 10 ms, < 3× baseline; rule < 1.5× its queries',
   );
   return { title: `pop through the default rule, ${USERS} users, ${INCIDENTS} incidents`, rows, notes };
 }
