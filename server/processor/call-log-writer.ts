@@ -5,7 +5,10 @@
  *  - `settled()` waits for it: whatever reads the log in this process (the calls API, a repeat of the
  *    same call id, shutdown) waits first, so it never misses a call this process answered;
  *  - a failed insert is logged with the call's id and counted (`ctihost_call_log_write_failures_total`),
- *    and the call keeps its answer: a log row is never a reason to fail a pop.
+ *    and the call keeps its answer: a log row is never a reason to fail a pop;
+ *  - when the database falls behind and `maxPending` rows wait, `backlogged()` says so and the
+ *    processor waits for its own row before answering: the backlog (and the memory it holds) is
+ *    bounded, and calls slow down to the pace of the log instead of outrunning it.
  * Rows are lost only if the process dies in the moment between the answer and the insert, the same
  * order of window as the asynchronous commit of the insert itself (call-log.ts).
  */
@@ -19,12 +22,18 @@ export type CallLogWriter = {
   write(record: Omit<CallRecord, 'id'>): { id: string; written: Promise<void> };
   /** Resolves when every row started so far is written (or has failed and been logged). */
   settled(): Promise<void>;
+  /** More rows wait than `maxPending`: a caller should wait for its own. */
+  backlogged(): boolean;
   stats(): { pending: number; failed: number };
 };
+
+/** Rows that may wait at once before calls wait for theirs: far more than calls in flight normally. */
+export const MAX_PENDING_CALL_LOG_ROWS = 256;
 
 export function createCallLogWriter(
   database: Pick<Database, 'rows'>,
   logger?: Pick<FastifyBaseLogger, 'error'>,
+  maxPending = MAX_PENDING_CALL_LOG_ROWS,
 ): CallLogWriter {
   const pending = new Set<Promise<void>>();
   let failed = 0;
@@ -50,6 +59,7 @@ export function createCallLogWriter(
     async settled() {
       while (pending.size > 0) await Promise.all(pending);
     },
+    backlogged: () => pending.size > maxPending,
     stats: () => ({ pending: pending.size, failed }),
   };
 }

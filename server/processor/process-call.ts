@@ -187,7 +187,7 @@ export function createProcessor(deps: ProcessorDeps) {
       if (!verdict.ok && deps.database.stats().connectionsClosed !== closedBefore)
         return unavailable(rawQuery, started);
       const durationMs = Math.round(performance.now() - started);
-      const { id: callId } = callLog.write({
+      const { id: callId, written } = callLog.write({
         callId: params.sysparm_call_id ?? null,
         rule: rule.name,
         ruleVersion: rule.version,
@@ -204,6 +204,7 @@ export function createProcessor(deps: ProcessorDeps) {
         writes: mask(result.writes),
         actor: actor.username,
       });
+      if (callLog.backlogged()) await written; // the log has fallen behind: keep pace with it
       if (verdict.ok)
         return {
           kind: 'answer',
@@ -242,7 +243,7 @@ export function createProcessor(deps: ProcessorDeps) {
     call: { started: number; mask: <T>(value: T) => T; params: Record<string, string>; actor: Actor },
   ): Promise<CallOutcome> {
     const durationMs = Math.round(performance.now() - call.started);
-    const { id: callId } = callLog.write({
+    const { id: callId, written } = callLog.write({
       callId: call.params.sysparm_call_id ?? null,
       rule,
       ruleVersion: null,
@@ -253,6 +254,7 @@ export function createProcessor(deps: ProcessorDeps) {
       actor: call.actor.username,
       logs: [{ level: 'info', message: `processor: a repeat of a call ${when}; the rule did not run` }],
     });
+    if (callLog.backlogged()) await written;
     return { kind: 'answer', location, rule, outcome: 'repeat', durationMs, callId };
   }
 

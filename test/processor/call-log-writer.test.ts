@@ -60,6 +60,19 @@ describe('the call log writer', () => {
     expect(held.inserted).toContain(second);
   });
 
+  it('says when more rows wait than it allows, so calls wait for theirs', async () => {
+    const held = heldRows();
+    const writer = createCallLogWriter({ rows: held.rows }, undefined, 2);
+    writer.write(record);
+    writer.write(record);
+    expect(writer.backlogged()).toBe(false);
+    writer.write(record);
+    expect(writer.backlogged()).toBe(true);
+    held.release();
+    await writer.settled();
+    expect(writer.backlogged()).toBe(false);
+  });
+
   it('logs and counts a failed insert, and never rejects', async () => {
     const errors: unknown[] = [];
     const writer = createCallLogWriter(
