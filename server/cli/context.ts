@@ -8,6 +8,7 @@ import { type Config, ConfigError, loadConfig } from '../config/env.ts';
 import { closeServices, createServices } from '../create-services.ts';
 import { type Database, openDatabase } from '../db/database.ts';
 import { prepareDatabase } from '../db/prepare.ts';
+import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from '../ops/data-dir-lock.ts';
 import type { Services } from '../services.ts';
 import { CliError } from './errors.ts';
 import { cliEnv, type DatabaseOptions } from './options.ts';
@@ -33,15 +34,36 @@ export async function withDatabase<T>(
   ) => Promise<T>,
 ): Promise<T> {
   const config = cliConfig(options);
-  const database = await openDatabase(config.database);
+  const lock = config.database.kind === 'pglite' ? lockDataDir(config.database.dataDir) : null;
   try {
-    const prepared = await prepareDatabase(database, {
-      defaultRegion: config.defaultRegion,
-      demoData: prepare.demoData,
-    });
-    return await work(database, config, prepared);
+    const database = await openDatabase(config.database);
+    try {
+      const prepared = await prepareDatabase(database, {
+        defaultRegion: config.defaultRegion,
+        demoData: prepare.demoData,
+      });
+      return await work(database, config, prepared);
+    } finally {
+      await database.close();
+    }
   } finally {
-    await database.close();
+    lock?.release();
+  }
+}
+
+/**
+ * A command owns a PGlite data directory while it works, as the server does (SPEC §12): PGlite is a
+ * single-user PostgreSQL, and a command opening the files of a running server would corrupt them.
+ */
+function lockDataDir(dataDir: string): DataDirLock {
+  try {
+    return acquireDataDirLock(dataDir);
+  } catch (error) {
+    if (error instanceof DataDirLockedError)
+      throw new CliError(
+        `${error.message}. A running server's rules and dictionary can also be changed through its API, or with --database-url when it runs on PostgreSQL`,
+      );
+    throw error;
   }
 }
 
