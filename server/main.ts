@@ -2,19 +2,16 @@
  * The process entry: config → database → migrations and first start → app → listen → graceful close.
  * Everything that can be a parameter is one; this file only wires and reports.
  */
-import { type Logger, pino } from 'pino';
-import { createAccountService } from './accounts/accounts.ts';
-import { ensureFirstAccounts } from './accounts/first-start.ts';
+import { pino } from 'pino';
 import { buildApp } from './app.ts';
-import { type Config, ConfigError, loadConfig } from './config/env.ts';
+import { ConfigError, loadConfig } from './config/env.ts';
 import { closeServices, createServices } from './create-services.ts';
-import { type Database, openDatabase } from './db/database.ts';
-import { prepareDatabase } from './db/prepare.ts';
-import type { Dictionary } from './dictionary/model.ts';
+import { openDatabase } from './db/database.ts';
 import { loadDictionary } from './dictionary/repository.ts';
 import { isClusterWorker, nameWorkerInAnswers, runPrimary, workerCount } from './ops/cluster.ts';
 import { acquireDataDirLock, type DataDirLock, DataDirLockedError } from './ops/data-dir-lock.ts';
 import { guardDriverDefects } from './ops/driver-defects.ts';
+import { firstStart } from './ops/first-start.ts';
 
 /** How long a shutdown may take: calls in flight are bounded by the sandbox's wall limit, well under this. */
 const SHUTDOWN_LIMIT_MS = 10_000;
@@ -33,24 +30,6 @@ function lockDataDir(dataDir: string): DataDirLock {
     }
     throw error;
   }
-}
-
-/** Migrations, demo data when empty, the first admin and token: once per start, by the one process or the cluster's primary. */
-async function firstStart(config: Config, database: Database, logger: Logger): Promise<Dictionary> {
-  const { dictionary, seeded } = await prepareDatabase(database, {
-    defaultRegion: config.defaultRegion,
-    demoData: true,
-  });
-  if (seeded) logger.info('the database was empty: demo data loaded');
-  const notice = await ensureFirstAccounts(createAccountService(database.db), {
-    adminPassword: config.adminPassword,
-    ctiToken: config.ctiToken,
-  });
-  // Shown once: only hashes are stored, so this is the only time anyone can read them.
-  if (notice.adminPassword)
-    logger.warn(`first start: created account "admin" with password ${notice.adminPassword}`);
-  if (notice.ctiToken) logger.warn(`first start: issued the telephony API token ${notice.ctiToken}`);
-  return dictionary;
 }
 
 export async function serve(env: Record<string, string | undefined> = process.env): Promise<void> {

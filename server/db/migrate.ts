@@ -8,6 +8,8 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.m
 /** Advisory lock keys: arbitrary constants, one per kind of schema change. */
 export const LOCK_MIGRATE = 0x63746901;
 export const LOCK_DICTIONARY = 0x63746902;
+/** The work of a first start on an empty database (prepare.ts, ops/first-start.ts): one process at a time. */
+export const LOCK_FIRST_START = 0x63746903;
 
 /**
  * Applies drizzle-kit's migrations under an advisory lock: drizzle's migrator takes none

@@ -6,7 +6,7 @@ import { SHIPPED_TABLES } from '../dictionary/shipped.ts';
 import { loadShippedRules } from '../rules/shipped.ts';
 import { isEmpty, loadDemoData } from '../seed/demo.ts';
 import type { Database } from './database.ts';
-import { migrateSystemTables } from './migrate.ts';
+import { LOCK_FIRST_START, migrateSystemTables } from './migrate.ts';
 
 export type PrepareOptions = { defaultRegion: string; demoData: boolean };
 
@@ -21,11 +21,13 @@ export async function prepareDatabase(
     dictionaryFile.parse({ tables: SHIPPED_TABLES }).tables,
   );
   const ctx = { database, dictionary, defaultRegion: options.defaultRegion, actor: 'system' };
-  let seeded = false;
-  if (options.demoData && (await isEmpty(ctx))) {
-    await loadDemoData(ctx);
-    seeded = true;
-  }
-  await loadShippedRules(database.db);
+  // Processes starting at once on one empty database: one seeds and loads the rules, the others wait
+  // and then find the database no longer empty.
+  const seeded = await database.withLock(LOCK_FIRST_START, async () => {
+    const empty = options.demoData && (await isEmpty(ctx));
+    if (empty) await loadDemoData(ctx);
+    await loadShippedRules(database.db);
+    return empty;
+  });
   return { dictionary, seeded };
 }
