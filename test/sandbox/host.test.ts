@@ -210,6 +210,29 @@ describe('recycling', () => {
     }
   });
 
+  it('replaces an isolate whose heap a run left large, between runs, and keeps answering', async () => {
+    // recycleHeapRatio 0.4 of 32 MB: the runtime alone stays under it, 20 MB left behind does not.
+    const single = testHost({ isolates: 1, recycleHeapRatio: 0.4, limits: { ...TEST_LIMITS, cpuMs: 5000 } });
+    try {
+      for (let i = 0; i < 20; i++) await single.run(rule(NORMAL), { sysparm_caller_id: String(i) });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(single.stats().recycles.heap, 'the runtime alone is under the ratio').toBe(0);
+      const heavy = await single.run(
+        rule(
+          "var keep = []; for (var i = 0; i < 100; i++) keep.push(new Array(25000).fill(i + 0.5)); answer = '/x';",
+        ),
+        {},
+      );
+      expect(heavy.answer, show(heavy)).toBe('/x');
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the heap check runs between runs
+      expect(single.stats().recycles.heap).toBe(1);
+      const after = await single.run(rule(NORMAL), { sysparm_caller_id: 'next' });
+      expect(after.answer, show(after)).toBe('/sys_user.do?sys_id=next');
+    } finally {
+      await single.close();
+    }
+  });
+
   it('recycles an isolate after its share of contexts', async () => {
     const single = testHost({ isolates: 1, recycleAfterContexts: 4 });
     try {
