@@ -4,7 +4,7 @@
  * asks each chunk, in turn, whether it is each of them; for the record reader's statements, built
  * only of text, identifiers, nested `sql` and bound values, that walk cost more CPU per pop than
  * everything else the main thread does for the query. This renders those four kinds with
- * `instanceof` in one pass, to exactly what PgDialect renders (test/db/render-sql.test.ts holds it
+ * `instanceof` in one pass, to exactly what PgDialect renders (test/records/render-sql.test.ts holds it
  * to that), and hands any statement holding another kind of chunk to drizzle.
  */
 import { Name, Param, SQL, StringChunk } from 'drizzle-orm';

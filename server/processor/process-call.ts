@@ -157,7 +157,8 @@ export function createProcessor(deps: ProcessorDeps) {
         if (first.kind !== 'answer') return first;
         return logRepeat(first.location, first.rule, 'being answered', { started, mask, params, actor });
       }
-      await callLog.settled(); // an answer of this process still being logged is found too
+      // An answer of this process to the same call id, still being logged, is found too.
+      await callLog.settledFor(params.sysparm_call_id!);
       const earlier = await recentAnswer(deps.database.db, params.sysparm_call_id!);
       // A logged answer that held the caller's phone was masked: that one cannot be replayed, so run again.
       if (earlier && !earlier.answer.includes('*')) {

@@ -48,6 +48,23 @@ describe('the call log writer', () => {
     expect(writer.stats()).toEqual({ pending: 0, failed: 0 });
   });
 
+  it('waits for the rows of one telephony call id, not for the others', async () => {
+    const held = heldRows();
+    const writer = createCallLogWriter({ rows: held.rows });
+    writer.write({ ...record, callId: 'other' });
+    let mine = false;
+    await writer.settledFor('mine'); // nothing of it pending: at once
+    writer.write({ ...record, callId: 'mine' });
+    const waiting = writer.settledFor('mine').then(() => {
+      mine = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(mine).toBe(false);
+    held.release();
+    await waiting;
+    expect(writer.stats().pending).toBe(0);
+  });
+
   it('waits also for rows started while it waited', async () => {
     const held = heldRows();
     const writer = createCallLogWriter({ rows: held.rows });
