@@ -129,6 +129,42 @@ const attacks: Attack[] = [
   ],
   ['a thrown Proxy', 'throw new Proxy({}, { get: function () { throw 1; } });', failure('RULE_ERROR')],
   ['a thrown huge string', "throw 'x'.repeat(1e6);", failure('RULE_ERROR', /^rule TestRule: Uncaught: x+…$/)],
+  [
+    'a stack captured by the rule, and one from inside the runtime, name no host file',
+    "var o = {}; Error.captureStackTrace(o); var s = o.stack; try { new GlideRecord('sys_user').addQuery(); } catch (e) { s += e.stack; } answer = '/' + (/\\/work\\/|node:|\\.ts\\b|node_modules|isolated-vm/.test(s) ? 'host' : 'clean');",
+    answer('/clean'),
+  ],
+  [
+    'a spinning getter as the answer',
+    "Object.defineProperty(globalThis, 'answer', { get: function () { for (;;) {} } });",
+    failure('RULE_TIMEOUT'),
+  ],
+  [
+    'a Proxy as the answer',
+    'answer = new Proxy({}, { get: function () { for (;;) {} } });',
+    failure('RULE_TIMEOUT'),
+  ],
+  ['a frozen global object', "answer = '/frozen'; Object.freeze(globalThis);", answer('/frozen')],
+  [
+    'an encoded query too big to send',
+    "var u = new GlideRecord('sys_user'); u.addEncodedQuery('name=' + 'x'.repeat(100000)); u.query();",
+    failure('RULE_ERROR', /under 64 KB/),
+  ],
+  [
+    "descriptor and envelope poisoning on Object.prototype ('get', 'value', 'ok', 'error')",
+    "Object.defineProperty(Object.prototype, 'get', { value: function () { return 1; }, configurable: true }); Object.prototype.value = 5; Object.prototype.ok = false; Object.prototype.error = { message: 'fake' }; var u = new GlideRecord('sys_user'); u.get('sys_id', 'u1'); answer = '/' + u.name;",
+    answer('/User 1'),
+  ],
+  [
+    'string conversions replaced',
+    "String.prototype.toString = function () { for (;;) {} }; String.prototype.valueOf = function () { for (;;) {} }; var u = new GlideRecord('sys_user'); u.get('sys_id', 'u1'); answer = '/' + u.getValue('name');",
+    answer('/User 1'),
+  ],
+  [
+    'a spinning Symbol.species on arrays',
+    "Array.prototype.constructor = { [Symbol.species]: function () { for (;;) {} } }; var u = new GlideRecord('sys_user'); u.addQuery('active', 'true'); u.setLimit(3); u.query(); var n = 0; while (u.next()) n++; answer = '/' + n;",
+    answer('/3'),
+  ],
   // Writes from a client-callable rule
   [
     'a write',
