@@ -9,6 +9,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDatabase } from '../helpers/global-setup.ts';
+import { CALLS_SLOW_NOTE, SLOW_NOTE, sleep, startLoad, taskWrites } from './helpers/outage-load.ts';
 import { type PrivatePostgres, postgresBin, startPrivatePostgres } from './helpers/private-postgres.ts';
 import {
   createRule,
@@ -18,22 +19,6 @@ import {
   type RunningServer,
   startServer,
 } from './helpers/server-process.ts';
-
-const TASK = 'INC0000001';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const SLOW_NOTE = `
-function SlowNote(call) {
-  var task = new GlideRecord('task');
-  if (!task.get('number', call.number)) return false;
-  task.work_notes = 'Inbound call from a slow test';
-  task.update();
-  var end = Date.now() + call.ms;
-  while (Date.now() < end) {}
-  return true;
-}`;
-const CALLS_SLOW_NOTE = `SlowNote({ number: '${TASK}', ms: 600 });
-answer = '/incident.do?sys_id=-1';`;
 
 describe.runIf(process.env.TEST_DATABASE_URL && postgresBin())(
   'PostgreSQL restarted during a load [real process, a PostgreSQL of its own]',
@@ -64,16 +49,10 @@ describe.runIf(process.env.TEST_DATABASE_URL && postgresBin())(
       pg?.destroy();
     });
 
-    /** Work notes on the task and audit rows of it: every privileged write adds one of each, or neither. */
     const writes = async () => {
       const direct = postgres(url, { max: 1, onnotice: () => {} });
       try {
-        const [row] = await direct<{ notes: number; audits: number }[]>`
-          select (select count(*)::int from regexp_matches(
-                    (select work_notes::text from biz.task where number = ${TASK}), 'Inbound call from', 'g')) as notes,
-                 (select count(*)::int from write_audit
-                   where sys_id = (select sys_id from biz.task where number = ${TASK})) as audits`;
-        return row!;
+        return await taskWrites(direct);
       } finally {
         await direct.end();
       }
@@ -81,34 +60,19 @@ describe.runIf(process.env.TEST_DATABASE_URL && postgresBin())(
 
     it('answers 503 while it is down and 200 within 5 s after it is back, with no half-made write and no restart', async () => {
       const before = await writes();
-      const log: { sent: number; at: number; status: number }[] = [];
-      const started = performance.now();
-      let stop = false;
-      const queries = [
-        'sysparm_caller_phone=4155550142',
-        `sysparm_task_id=${TASK}`,
-        'sysparm_caller_phone=6505550144',
-      ];
-      const worker = async (n: number) => {
-        for (let i = 0; !stop; i++) {
-          const sent = performance.now() - started;
-          const { status } = await ctiCall(server.base, queries[(n + i) % queries.length]!);
-          log.push({ sent, at: performance.now() - started, status });
-        }
-      };
-      const workers = Array.from({ length: 10 }, (_, n) => worker(n));
+      const load = startLoad(server.base);
+      const { log } = load;
       await sleep(700);
       // A privileged write whose transaction is open (its function still working) when the server stops.
       const cutInside = ctiCall(server.base, 'sysparm_cti_rule=CallsSlowNote');
       await sleep(250);
-      const downAt = performance.now() - started;
+      const downAt = load.now();
       pg.stop(); // a fast shutdown: sessions are ended, open transactions rolled back
       await sleep(1500);
       pg.start(); // returns once the server accepts connections
-      const backAt = performance.now() - started;
+      const backAt = load.now();
       await sleep(5000);
-      stop = true;
-      await Promise.all(workers);
+      await load.stop();
 
       expect((await cutInside).status, 'the call whose write was cut').toBe(503);
       const down = log.filter((entry) => entry.sent > downAt + 300 && entry.at < backAt);

@@ -7,6 +7,7 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../helpers/global-setup.ts';
+import { CALLS_SLOW_NOTE, SLOW_NOTE, sleep, startLoad, taskWrites } from './helpers/outage-load.ts';
 import {
   createRule,
   ctiCall,
@@ -18,22 +19,6 @@ import {
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.ts';
 
 const url = process.env.TEST_DATABASE_URL;
-const TASK = 'INC0000001';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A privileged function whose transaction stays open while it works: a cut lands inside it. */
-const SLOW_NOTE = `
-function SlowNote(call) {
-  var task = new GlideRecord('task');
-  if (!task.get('number', call.number)) return false;
-  task.work_notes = 'Inbound call from a slow test';
-  task.update();
-  var end = Date.now() + call.ms;
-  while (Date.now() < end) {}
-  return true;
-}`;
-const CALLS_SLOW_NOTE = `SlowNote({ number: '${TASK}', ms: 600 });
-answer = '/incident.do?sys_id=-1';`;
 
 describe.skipIf(!url)('PostgreSQL lost during a load [real process, postgres through a proxy]', () => {
   const name = `ctihost_poutage_${process.pid}`;
@@ -75,47 +60,23 @@ describe.skipIf(!url)('PostgreSQL lost during a load [real process, postgres thr
     await admin.end();
   });
 
-  /** Work notes on the task and audit rows of it: every privileged write adds one of each, or neither. */
-  const writes = async () => {
-    const [row] = await direct<{ notes: number; audits: number }[]>`
-      select (select count(*)::int from regexp_matches(
-                (select work_notes::text from biz.task where number = ${TASK}), 'Inbound call from', 'g')) as notes,
-             (select count(*)::int from write_audit
-               where sys_id = (select sys_id from biz.task where number = ${TASK})) as audits`;
-    return row!;
-  };
+  const writes = () => taskWrites(direct);
 
   it('answers 503 while it is down and 200 within 5 s after, with no half-made write and no restart', async () => {
     const before = await writes();
-    /** Each call: when it was sent, when it was answered (ms from the start), and its status. */
-    const log: { sent: number; at: number; status: number }[] = [];
-    const started = performance.now();
-    let stop = false;
-    const queries = [
-      'sysparm_caller_phone=4155550142',
-      `sysparm_task_id=${TASK}`,
-      'sysparm_caller_phone=6505550144',
-    ];
-    const worker = async (n: number) => {
-      for (let i = 0; !stop; i++) {
-        const sent = performance.now() - started;
-        const { status } = await ctiCall(server.base, queries[(n + i) % queries.length]!);
-        log.push({ sent, at: performance.now() - started, status });
-      }
-    };
-    const workers = Array.from({ length: 10 }, (_, n) => worker(n));
+    const load = startLoad(server.base);
+    const { log } = load;
     await sleep(700);
     // A privileged write whose transaction is open (its function still working) when the database goes.
     const cutInside = ctiCall(server.base, 'sysparm_cti_rule=CallsSlowNote');
     await sleep(250);
-    const cutAt = performance.now() - started;
+    const cutAt = load.now();
     await proxy.cut();
     await sleep(1500);
-    const restoredAt = performance.now() - started;
+    const restoredAt = load.now();
     await proxy.restore();
     await sleep(3000);
-    stop = true;
-    await Promise.all(workers);
+    await load.stop();
 
     expect((await cutInside).status, 'the call whose write was cut').toBe(503);
     const statuses = [...new Set(log.map((entry) => entry.status))].sort();
