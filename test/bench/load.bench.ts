@@ -11,7 +11,8 @@
  * Target: at concurrency 50, at least 60 % of the baseline's pops per second and a p99 under 50 ms.
  *
  * The load generator runs in this process, on the same machine as the servers and PostgreSQL, so all
- * share its cores: read the numbers as relative. BENCH_SECONDS (default 10) per measurement.
+ * share its cores: read the numbers as relative. BENCH_SECONDS (default 10) per measurement;
+ * BENCH_SETUPS picks set-ups by name (`baseline,one,two,workers`; default all) for a quicker A/B.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -66,38 +67,55 @@ export default async function bench(): Promise<BenchResult> {
   const path = (i: number) =>
     `/cti.do?sysparm_caller_phone=${encodeURIComponent(data.phones[i % data.phones.length]!)}`;
 
-  const setups: (() => Promise<Target>)[] = [
-    () => startBaseline(data.url),
-    async () => {
-      const one = await startBenchServer({ ...env, WORKERS: '1' });
-      return { label: 'ctihost, one process', ports: [one.port], pid: one.child.pid!, stop: one.stop };
-    },
-    async () => {
-      const [a, b] = await Promise.all([
-        startBenchServer({ ...env, WORKERS: '1' }),
-        startBenchServer({ ...env, WORKERS: '1' }),
-      ]);
-      return {
-        label: 'ctihost, two processes (two ports, connections split)',
-        ports: [a.port, b.port],
-        // The CPU column counts the first; the second is measured alike.
-        pid: a.child.pid!,
-        stop: () => Promise.all([a.stop(), b.stop()]),
-      };
-    },
-    async () => {
-      const cluster = await startBenchServer({ ...env, WORKERS: '2' });
-      return {
-        label: 'ctihost, serve --workers 2 (one port)',
-        ports: [cluster.port],
-        pid: cluster.child.pid!,
-        stop: cluster.stop,
-      };
-    },
+  const setups: [string, () => Promise<Target>][] = [
+    ['baseline', () => startBaseline(data.url)],
+    [
+      'one',
+      async () => {
+        const one = await startBenchServer({ ...env, WORKERS: '1' });
+        return { label: 'ctihost, one process', ports: [one.port], pid: one.child.pid!, stop: one.stop };
+      },
+    ],
+    [
+      'two',
+      async () => {
+        const [a, b] = await Promise.all([
+          startBenchServer({ ...env, WORKERS: '1' }),
+          startBenchServer({ ...env, WORKERS: '1' }),
+        ]);
+        return {
+          label: 'ctihost, two processes (two ports, connections split)',
+          ports: [a.port, b.port],
+          // The CPU column counts the first; the second is measured alike.
+          pid: a.child.pid!,
+          stop: () => Promise.all([a.stop(), b.stop()]),
+        };
+      },
+    ],
+    [
+      'workers',
+      async () => {
+        const cluster = await startBenchServer({ ...env, WORKERS: '2' });
+        return {
+          label: 'ctihost, serve --workers 2 (one port)',
+          ports: [cluster.port],
+          pid: cluster.child.pid!,
+          stop: cluster.stop,
+        };
+      },
+    ],
   ];
+  const wanted = (process.env.BENCH_SETUPS ?? 'baseline,one,two,workers').split(',');
+  const unknown = wanted.filter((name) => !setups.some(([known]) => known === name));
+  if (unknown.length)
+    throw new Error(
+      `BENCH_SETUPS: unknown set-up ${unknown.join(', ')} (known: baseline, one, two, workers)`,
+    );
+  if (!wanted.includes('baseline')) throw new Error('BENCH_SETUPS: the baseline is always measured; add it');
 
   const results: { label: string; concurrency: number; result: CannonResult; cpu: number }[] = [];
-  for (const setup of setups) {
+  for (const [name, setup] of setups) {
+    if (!wanted.includes(name)) continue;
     const target = await setup();
     try {
       // Warm: isolates, prepared statements, the database's cache.
