@@ -145,10 +145,10 @@ export function registerDatabaseMetrics(
   );
 }
 
-/** The call log's rows written after their answers (call-log-writer.ts): waiting now, and failed. */
+/** The call log's rows written after their answers (call-log-writer.ts): waiting now, failed, and the statements that wrote them. */
 export function registerCallLogMetrics(
   registry: Registry,
-  callLog: { stats(): { pending: number; failed: number } },
+  callLog: { stats(): { pending: number; failed: number; batches: number } },
 ): void {
   stateGauge(
     registry,
@@ -167,5 +167,14 @@ export function registerCallLogMetrics(
       labelNames: [],
     },
     () => [[{}, callLog.stats().failed]],
+  );
+  mirroredCounter(
+    registry,
+    {
+      name: 'ctihost_call_log_batches_total',
+      help: 'Insert statements that wrote call-log rows; under load one carries many rows.',
+      labelNames: [],
+    },
+    () => [[{}, callLog.stats().batches]],
   );
 }

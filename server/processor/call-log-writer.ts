@@ -10,16 +10,23 @@
  *  - when the database falls behind and `maxPending` rows wait, `backlogged()` says so and the
  *    processor waits for its own row before answering: the backlog (and the memory it holds) is
  *    bounded, and calls slow down to the pace of the log instead of outrunning it.
+ *
+ * Group commit: one insert at a time. A row that comes while one is in flight waits for it and goes
+ * with every other row that came meanwhile, in one statement (call-log.ts `writeCalls`). One call at
+ * a time, each row is written at once, alone; under load, one statement carries many rows, which
+ * costs the database a fraction of as many statements. A batch the database refuses is retried row
+ * by row, so one row it cannot take (a NUL in a parameter, say) loses only itself.
+ * Each row carries the time of its call, not of its insert.
  * Rows are lost only if the process dies in the moment between the answer and the insert, the same
  * order of window as the asynchronous commit of the insert itself (call-log.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.ts';
-import { type CallRecord, writeCall } from './call-log.ts';
+import { type CallRecord, writeCalls } from './call-log.ts';
 
 export type CallLogWriter = {
-  /** Starts writing the row; its id at once, and when it is written (never rejects). */
+  /** Queues the row; its id at once, and when it is written (never rejects). */
   write(record: Omit<CallRecord, 'id'>): { id: string; written: Promise<void> };
   /** Resolves when every row started so far is written (or has failed and been logged). */
   settled(): Promise<void>;
@@ -27,11 +34,15 @@ export type CallLogWriter = {
   settledFor(callId: string): Promise<void>;
   /** More rows wait than `maxPending`: a caller should wait for its own. */
   backlogged(): boolean;
-  stats(): { pending: number; failed: number };
+  stats(): { pending: number; failed: number; batches: number };
 };
 
 /** Rows that may wait at once before calls wait for theirs: far more than calls in flight normally. */
 export const MAX_PENDING_CALL_LOG_ROWS = 256;
+/** Rows in one statement at most: a few hundred kilobytes of JSON at the most a row may carry. */
+export const MAX_CALL_LOG_BATCH = 100;
+
+type Queued = { row: CallRecord & { id: string; at: Date }; done: () => void };
 
 export function createCallLogWriter(
   database: Pick<Database, 'rows'>,
@@ -41,33 +52,67 @@ export function createCallLogWriter(
   const pending = new Set<Promise<void>>();
   /** The rows of each telephony call id still being written. */
   const byCallId = new Map<string, Set<Promise<void>>>();
+  const queue: Queued[] = [];
+  let flushing = false;
   let failed = 0;
+  let batches = 0;
+
   const forget = (written: Promise<void>, callId: string | null | undefined) => {
     pending.delete(written);
     const rows = callId ? byCallId.get(callId) : undefined;
     rows?.delete(written);
     if (rows?.size === 0) byCallId.delete(callId!);
   };
+
+  const lost = (rows: Queued['row'][], error: unknown) => {
+    for (const row of rows) {
+      failed += 1;
+      logger?.error(
+        { err: error, callLogId: row.id, rule: row.rule },
+        'a call could not be written to the call log',
+      );
+    }
+  };
+
+  /** Writes one batch; when the database refuses it, each of its rows on its own. Never rejects. */
+  async function writeBatch(batch: Queued[]): Promise<void> {
+    const rows = batch.map((queued) => queued.row);
+    batches += 1;
+    try {
+      await writeCalls(database, rows);
+    } catch (error) {
+      if (rows.length === 1) lost(rows, error);
+      else
+        for (const row of rows)
+          await writeCalls(database, [row]).catch((rowError: unknown) => lost([row], rowError));
+    }
+    for (const queued of batch) queued.done();
+  }
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    try {
+      while (queue.length > 0) await writeBatch(queue.splice(0, MAX_CALL_LOG_BATCH));
+    } finally {
+      flushing = false;
+    }
+  }
+
   return {
     write(record) {
       const id = randomUUID();
-      const written: Promise<void> = writeCall(database, { ...record, id }).then(
-        (): void => forget(written, record.callId),
-        (error: unknown) => {
-          forget(written, record.callId);
-          failed += 1;
-          logger?.error(
-            { err: error, callLogId: id, rule: record.rule },
-            'a call could not be written to the call log',
-          );
-        },
-      );
+      let done!: () => void;
+      const written: Promise<void> = new Promise<void>((resolve) => {
+        done = resolve;
+      }).then((): void => forget(written, record.callId));
+      queue.push({ row: { ...record, id, at: record.at ?? new Date() }, done });
       pending.add(written);
       if (record.callId) {
         const rows = byCallId.get(record.callId) ?? new Set();
         rows.add(written);
         byCallId.set(record.callId, rows);
       }
+      if (!flushing) void flush();
       return { id, written };
     },
     async settled() {
@@ -77,6 +122,6 @@ export function createCallLogWriter(
       for (let rows = byCallId.get(callId); rows; rows = byCallId.get(callId)) await Promise.all(rows);
     },
     backlogged: () => pending.size > maxPending,
-    stats: () => ({ pending: pending.size, failed }),
+    stats: () => ({ pending: pending.size, failed, batches }),
   };
 }

@@ -121,11 +121,15 @@ describeEachDatabase('GET /metrics', (db) => {
     let text = (await scrape()).body;
     expect(sample(text, 'ctihost_call_log_writes_pending', {})).toBe(0);
     expect(sample(text, 'ctihost_call_log_write_failures_total', {})).toBe(0);
-    const stats = vi.spyOn(services.processor.callLog, 'stats').mockReturnValue({ pending: 2, failed: 3 });
+    expect(sample(text, 'ctihost_call_log_batches_total', {})).toBeGreaterThanOrEqual(1);
+    const stats = vi
+      .spyOn(services.processor.callLog, 'stats')
+      .mockReturnValue({ pending: 2, failed: 3, batches: 7 });
     try {
       text = (await scrape()).body;
       expect(sample(text, 'ctihost_call_log_writes_pending', {})).toBe(2);
       expect(sample(text, 'ctihost_call_log_write_failures_total', {})).toBe(3);
+      expect(sample(text, 'ctihost_call_log_batches_total', {})).toBe(7);
     } finally {
       stats.mockRestore();
     }
