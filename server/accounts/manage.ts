@@ -8,6 +8,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { accounts, sessions } from '../db/schema.ts';
+import { isUniqueViolation } from '../db/sql-state.ts';
 import { AppError } from '../errors.ts';
 import type { Role } from './accounts.ts';
 import { hashPassword } from './secrets.ts';
@@ -24,13 +25,6 @@ const toView = (row: AccountRow): AccountView => ({
   disabled: row.disabled,
   createdAt: row.createdAt.toISOString(),
 });
-
-const isUniqueViolation = (error: unknown): boolean => {
-  for (let e = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-};
 
 /** Locks the active admins' rows (so two admins disabling each other at once cannot both succeed) and returns their names. */
 async function lockActiveAdmins(tx: Db): Promise<string[]> {

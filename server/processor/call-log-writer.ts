@@ -14,8 +14,8 @@
  * Group commit: one insert at a time. A row that comes while one is in flight waits for it and goes
  * with every other row that came meanwhile, in one statement (call-log.ts `writeCalls`). One call at
  * a time, each row is written at once, alone; under load, one statement carries many rows, which
- * costs the database a fraction of as many statements. A batch the database refuses is retried row
- * by row, so one row it cannot take (a NUL in a parameter, say) loses only itself.
+ * costs the database a fraction of as many statements. A batch refused for what a row holds is
+ * retried row by row, so one row the database cannot take (a NUL in a parameter) loses only itself.
  * Each row carries the time of its call, not of its insert.
  * Rows are lost only if the process dies in the moment between the answer and the insert, the same
  * order of window as the asynchronous commit of the insert itself (call-log.ts).
@@ -23,6 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.ts';
+import { sqlState } from '../db/sql-state.ts';
 import { type CallRecord, writeCalls } from './call-log.ts';
 
 export type CallLogWriter = {
@@ -43,6 +44,13 @@ export const MAX_PENDING_CALL_LOG_ROWS = 256;
 export const MAX_CALL_LOG_BATCH = 100;
 
 type Queued = { row: CallRecord & { id: string; at: Date }; done: () => void };
+
+/**
+ * The database refused what a row holds (SQLSTATE class 22, data exception: a NUL in a parameter;
+ * 23, integrity): the other rows of its batch can still be written. Any other failure (the
+ * connection, the server going away) would fail them one by one as well, each after its own wait.
+ */
+const refusedARow = (error: unknown): boolean => /^2[23]/.test(sqlState(error) ?? '');
 
 export function createCallLogWriter(
   database: Pick<Database, 'rows'>,
@@ -81,7 +89,7 @@ export function createCallLogWriter(
     try {
       await writeCalls(database, rows);
     } catch (error) {
-      if (rows.length === 1) lost(rows, error);
+      if (rows.length === 1 || !refusedARow(error)) lost(rows, error);
       else
         for (const row of rows)
           await writeCalls(database, [row]).catch((rowError: unknown) => lost([row], rowError));

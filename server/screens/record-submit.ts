@@ -4,6 +4,7 @@
  * upsertRecords under a fresh sys_id, so a submit always creates and never updates.
  */
 import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '../db/sql-state.ts';
 import type { TableInfo } from '../dictionary/model.ts';
 import { AppError } from '../errors.ts';
 import type { RowProblem } from '../records/upsert.ts';
@@ -40,13 +41,6 @@ function withDefaults(table: TableInfo, record: Record<string, unknown>): void {
   const state = table.columns.get('state');
   if (blank('state') && state?.choices?.[0]) record.state = state.choices[0].value;
 }
-
-const isUniqueViolation = (error: unknown): boolean => {
-  for (let e = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-};
 
 export async function submitNewRecord(
   ctx: ScreenContext,

@@ -151,28 +151,50 @@ describe('the call log writer', () => {
   it('retries a refused batch row by row, so only the row the database refuses is lost', async () => {
     const errors: unknown[] = [];
     const inserted: string[] = [];
-    let hold: (() => void) | null = null;
+    // The first row's insert is held, so the next three go together in the second statement.
+    let releaseFirst: (() => void) | null = null;
+    let bad = '';
     const rows = (async (statement: { queryChunks: unknown[] }) => {
       const ids = idsOf(statement);
-      if (!hold && inserted.length === 0 && ids.length === 1)
+      if (!releaseFirst && inserted.length === 0 && ids.length === 1)
         await new Promise<void>((resolve) => {
-          hold = resolve;
+          releaseFirst = resolve;
         });
-      if (ids.includes(bad)) throw new Error('unsupported Unicode escape sequence');
+      if (ids.includes(bad))
+        throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
       inserted.push(...ids);
       return [];
     }) as unknown as Database['rows'];
     const writer = createCallLogWriter({ rows }, { error: (...args: unknown[]) => errors.push(args) });
     const first = writer.write(record).id;
     const before = writer.write(record).id;
-    const bad = writer.write(record).id;
+    bad = writer.write(record).id;
     const after = writer.write(record).id;
-    (hold as unknown as () => void)();
+    (releaseFirst as unknown as () => void)();
     await writer.settled();
     expect(inserted).toEqual([first, before, after]);
     expect(writer.stats()).toMatchObject({ pending: 0, failed: 1 });
     expect(JSON.stringify(errors)).toContain(bad);
   });
+});
+
+it('does not retry row by row when the database is away: every row of the batch is lost at once', async () => {
+  let statements = 0;
+  let releaseFirst: (() => void) | null = null;
+  const rows = (async () => {
+    statements += 1;
+    if (statements === 1)
+      await new Promise<void>((resolve) => {
+        releaseFirst = resolve;
+      });
+    throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  }) as unknown as Database['rows'];
+  const writer = createCallLogWriter({ rows }, { error: () => {} });
+  for (let i = 0; i < 4; i++) writer.write(record);
+  (releaseFirst as unknown as () => void)();
+  await writer.settled();
+  expect(statements).toBe(2);
+  expect(writer.stats()).toMatchObject({ pending: 0, failed: 4, batches: 2 });
 });
 
 describeEachDatabase('the call log writer on a database', (db) => {
