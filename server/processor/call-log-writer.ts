@@ -24,7 +24,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { sqlState } from '../db/sql-state.ts';
-import { type CallRecord, writeCalls } from './call-log.ts';
+import { type CallRecord, callRowJson, writeCallRows } from './call-log.ts';
 
 export type CallLogWriter = {
   /** Queues the row; its id at once, and when it is written (never rejects). */
@@ -43,7 +43,8 @@ export const MAX_PENDING_CALL_LOG_ROWS = 256;
 /** Rows in one statement at most: a few hundred kilobytes of JSON at the most a row may carry. */
 export const MAX_CALL_LOG_BATCH = 100;
 
-type Queued = { row: CallRecord & { id: string; at: Date }; done: () => void };
+/** A row waiting: its JSON (serialized when the call wrote it), and what a failure is logged with. */
+type Queued = { json: string; id: string; rule: string; done: () => void };
 
 /**
  * The database refused what a row holds (SQLSTATE class 22, data exception: a NUL in a parameter;
@@ -72,7 +73,7 @@ export function createCallLogWriter(
     if (rows?.size === 0) byCallId.delete(callId!);
   };
 
-  const lost = (rows: Queued['row'][], error: unknown) => {
+  const lost = (rows: Pick<Queued, 'id' | 'rule'>[], error: unknown) => {
     for (const row of rows) {
       failed += 1;
       logger?.error(
@@ -84,15 +85,17 @@ export function createCallLogWriter(
 
   /** Writes one batch; when the database refuses it, each of its rows on its own. Never rejects. */
   async function writeBatch(batch: Queued[]): Promise<void> {
-    const rows = batch.map((queued) => queued.row);
     batches += 1;
     try {
-      await writeCalls(database, rows);
+      await writeCallRows(
+        database,
+        batch.map((queued) => queued.json),
+      );
     } catch (error) {
-      if (rows.length === 1 || !refusedARow(error)) lost(rows, error);
+      if (batch.length === 1 || !refusedARow(error)) lost(batch, error);
       else
-        for (const row of rows)
-          await writeCalls(database, [row]).catch((rowError: unknown) => lost([row], rowError));
+        for (const queued of batch)
+          await writeCallRows(database, [queued.json]).catch((rowError: unknown) => lost([queued], rowError));
     }
     for (const queued of batch) queued.done();
   }
@@ -109,11 +112,19 @@ export function createCallLogWriter(
   return {
     write(record) {
       const id = randomUUID();
+      let json: string;
+      try {
+        json = callRowJson({ ...record, id, at: record.at ?? new Date() });
+      } catch (error) {
+        // A record JSON cannot hold (never made by the processor): lost alone, never its batch.
+        lost([{ id, rule: record.rule }], error);
+        return { id, written: Promise.resolve() };
+      }
       let done!: () => void;
       const written: Promise<void> = new Promise<void>((resolve) => {
         done = resolve;
       }).then((): void => forget(written, record.callId));
-      queue.push({ row: { ...record, id, at: record.at ?? new Date() }, done });
+      queue.push({ json, id, rule: record.rule, done });
       pending.add(written);
       if (record.callId) {
         const rows = byCallId.get(record.callId) ?? new Set();

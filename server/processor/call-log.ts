@@ -50,17 +50,9 @@ export function phoneMasker(params: Record<string, string>, region: string) {
 const ROW_TYPE = `id uuid, at timestamptz, call_id text, rule text, rule_version int, params jsonb, outcome text,
   answer text, error jsonb, duration_ms int, logs jsonb, reads jsonb, writes jsonb, actor text`;
 
-/**
- * Call-log rows, written just after their calls are answered (call-log-writer.ts), any number in one
- * statement: the rows travel as one JSON array, so the statement's text is the same for one row or a
- * hundred and is prepared once. It commits without waiting for the WAL flush (`synchronous_commit` off
- * for this statement's own transaction only, set by set_config(…, true) before the rows are
- * inserted). That takes the disk's fsync (0.2–2 ms) out of every pop; the price is that a crash of
- * the PostgreSQL server itself may lose the call rows of its last fraction of a second. Privileged
- * writes and everything else keep synchronous commits.
- */
-export async function writeCalls(database: Pick<Database, 'rows'>, records: CallRecord[]): Promise<void> {
-  const rows = records.map((record) => ({
+/** A call-log row as the JSON of a batch carries it; throws for a record JSON cannot hold. */
+export function callRowJson(record: CallRecord): string {
+  return JSON.stringify({
     id: record.id ?? null,
     at: record.at ?? null,
     call_id: record.callId ?? null,
@@ -75,14 +67,30 @@ export async function writeCalls(database: Pick<Database, 'rows'>, records: Call
     reads: record.reads ?? [],
     writes: record.writes ?? [],
     actor: record.actor ?? null,
-  }));
+  });
+}
+
+/**
+ * Call-log rows (each from callRowJson), written just after their calls are answered
+ * (call-log-writer.ts), any number in one statement: the rows travel as one JSON array, so the
+ * statement's text is the same for one row or a hundred and is prepared once. It commits without
+ * waiting for the WAL flush (`synchronous_commit` off for this statement's own transaction only, set
+ * by set_config(…, true) before the rows are inserted). That takes the disk's fsync (0.2–2 ms) out of
+ * every pop; the price is that a crash of the PostgreSQL server itself may lose the call rows of its
+ * last fraction of a second. Privileged writes and everything else keep synchronous commits.
+ */
+export async function writeCallRows(database: Pick<Database, 'rows'>, rows: string[]): Promise<void> {
   await database.rows(sql`insert into call_log
       (id, at, call_id, rule, rule_version, params, outcome, answer, error, duration_ms, logs, reads, writes, actor)
     select coalesce(r.id, gen_random_uuid()), coalesce(r.at, now()), r.call_id, r.rule, r.rule_version, r.params,
       r.outcome, r.answer, r.error, r.duration_ms, r.logs, r.reads, r.writes, r.actor
     from (select set_config('synchronous_commit', 'off', true)) as async_commit,
-      jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(${sql.raw(ROW_TYPE)})`);
+      jsonb_to_recordset(${`[${rows.join(',')}]`}::jsonb) as r(${sql.raw(ROW_TYPE)})`);
 }
+
+/** The same for records. */
+export const writeCalls = (database: Pick<Database, 'rows'>, records: CallRecord[]): Promise<void> =>
+  writeCallRows(database, records.map(callRowJson));
 
 /** The answer of the same telephony call within the last minute, if it was answered. */
 export async function recentAnswer(

@@ -178,6 +178,25 @@ describe('the call log writer', () => {
   });
 });
 
+it('loses a record that JSON cannot hold alone, and writes the others', async () => {
+  const held = heldRows();
+  const errors: unknown[] = [];
+  const writer = createCallLogWriter(
+    { rows: held.rows },
+    { error: (...args: unknown[]) => errors.push(args) },
+  );
+  const first = writer.write(record).id;
+  const odd = writer.write({ ...record, logs: [{ size: 10n }] });
+  const after = writer.write(record).id;
+  await expect(odd.written).resolves.toBeUndefined();
+  await held.drain(writer);
+  expect(held.inserted).toEqual([first, after]);
+  expect(writer.stats()).toMatchObject({ pending: 0, failed: 1 });
+  expect(
+    JSON.stringify(errors, (_key, value) => (typeof value === 'bigint' ? String(value) : value)),
+  ).toContain(odd.id);
+});
+
 it('does not retry row by row when the database is away: every row of the batch is lost at once', async () => {
   let statements = 0;
   let releaseFirst: (() => void) | null = null;
