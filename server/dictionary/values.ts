@@ -71,7 +71,26 @@ export const normaliseSysId = (value: unknown): string | null => {
   return parsed.success ? parsed.data : null;
 };
 
-export function columnSchema(column: ColumnInfo): z.ZodType<StoredValue> {
+/**
+ * A column's schema depends only on its type and its choices; building one costs 5–15 µs and a call
+ * coerces several values (each condition of a rule's query), so each is built once: per type, and per
+ * choices list (the dictionary's own array, the same object until the dictionary is reloaded).
+ */
+const schemasByType = new Map<string, z.ZodType<StoredValue>>();
+const schemasByChoices = new WeakMap<object, Map<string, z.ZodType<StoredValue>>>();
+
+export function columnSchema(column: Pick<ColumnInfo, 'type' | 'choices'>): z.ZodType<StoredValue> {
+  const byChoices = column.choices ? schemasByChoices.get(column.choices) : undefined;
+  const cached = column.choices ? byChoices?.get(column.type) : schemasByType.get(column.type);
+  if (cached) return cached;
+  const built = buildColumnSchema(column);
+  if (!column.choices) schemasByType.set(column.type, built);
+  else if (byChoices) byChoices.set(column.type, built);
+  else schemasByChoices.set(column.choices, new Map([[column.type, built]]));
+  return built;
+}
+
+function buildColumnSchema(column: Pick<ColumnInfo, 'type' | 'choices'>): z.ZodType<StoredValue> {
   const base = ((): z.ZodType<StoredValue> => {
     switch (column.type) {
       case 'integer':

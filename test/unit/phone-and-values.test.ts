@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnInfo } from '../../server/dictionary/model.ts';
-import { coerceValue } from '../../server/dictionary/values.ts';
+import { coerceValue, columnSchema } from '../../server/dictionary/values.ts';
 import { maskPhone, toE164 } from '../../server/records/phone.ts';
 
 describe('phone numbers', () => {
@@ -70,5 +70,31 @@ describe('values coerced as the original platform writes them', () => {
     const result = coerceValue(col, raw);
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.message).toContain(message);
+  });
+});
+
+describe('columnSchema', () => {
+  it('is built once per type and per choices list, and a new choices list gets its own', () => {
+    const choices = [
+      { value: 1, label: 'High' },
+      { value: 2, label: 'Low' },
+    ];
+    expect(columnSchema({ type: 'integer' })).toBe(columnSchema({ type: 'integer' }));
+    expect(columnSchema({ type: 'integer', choices })).toBe(columnSchema({ type: 'integer', choices }));
+    expect(columnSchema({ type: 'integer', choices })).not.toBe(columnSchema({ type: 'integer' }));
+    expect(columnSchema({ type: 'string', choices })).not.toBe(columnSchema({ type: 'integer', choices }));
+    const reloaded = [{ value: 3, label: 'Other' }];
+    expect(
+      coerceValue({ name: 'priority', type: 'integer', choices, label: 'Priority' } as never, '3'),
+    ).toEqual({
+      ok: false,
+      message: 'priority: expected one of 1, 2',
+    });
+    expect(
+      coerceValue({ name: 'priority', type: 'integer', choices: reloaded, label: 'Priority' } as never, '3'),
+    ).toEqual({
+      ok: true,
+      value: 3,
+    });
   });
 });
