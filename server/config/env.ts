@@ -86,6 +86,8 @@ export const envSchema = z.object({
     .trim()
     .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
     .optional(),
+  /** Connections each process keeps to PostgreSQL (each worker its own pool). */
+  DATABASE_POOL_MAX: wholeNumber(1, 1000).default(10),
   ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).optional(),
   CTI_TOKEN: z.string().min(24, { message: 'must be at least 24 characters' }).optional(),
   DEFAULT_REGION: z
@@ -155,7 +157,7 @@ export type LoginBackoffSettings = {
 export type Config = Readonly<{
   host: string;
   port: number;
-  database: Readonly<{ kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string }>;
+  database: Readonly<{ kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string; max: number }>;
   adminPassword: string | undefined;
   ctiToken: string | undefined;
   defaultRegion: string;
@@ -201,7 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     database: Object.freeze(
       e.DATABASE_URL
-        ? { kind: 'postgres' as const, url: e.DATABASE_URL }
+        ? { kind: 'postgres' as const, url: e.DATABASE_URL, max: e.DATABASE_POOL_MAX }
         : { kind: 'pglite' as const, dataDir: e.DATA_DIR },
     ),
     adminPassword: e.ADMIN_PASSWORD,

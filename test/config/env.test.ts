@@ -23,11 +23,16 @@ describe('configuration from the environment', () => {
       SANDBOX_CPU_MS: '100',
       ANSWER_ORIGINS: 'https://crm.example.com, http://localhost:8080',
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cti' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cti', max: 10 });
     expect(config.port).toBe(8080);
     expect(config.defaultRegion).toBe('GB');
     expect(config.sandbox.cpuMs).toBe(100);
     expect(config.answerOrigins).toEqual(['https://crm.example.com', 'http://localhost:8080']);
+  });
+
+  it('sizes the PostgreSQL pool of each process with DATABASE_POOL_MAX', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/cti', DATABASE_POOL_MAX: '4' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cti', max: 4 });
   });
 
   it('treats an empty variable as unset', () => {
@@ -40,6 +45,8 @@ describe('configuration from the environment', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: must be a postgres:// or postgresql:// URL'],
     [{ DEFAULT_REGION: 'XX' }, 'DEFAULT_REGION: must be a two-letter country code'],
     [{ SANDBOX_MEMORY_MB: '2' }, 'SANDBOX_MEMORY_MB: must be at least 8'],
+    [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX: must be at least 1'],
+    [{ DATABASE_POOL_MAX: 'ten' }, 'DATABASE_POOL_MAX: expected a whole number from 1 to 1000 (got "ten")'],
     [{ ANSWER_ORIGINS: 'javascript:alert(1)' }, 'ANSWER_ORIGINS: each entry must be an origin'],
     [{ ANSWER_ORIGINS: 'https://crm.example.com/path' }, 'ANSWER_ORIGINS: each entry must be an origin'],
     [{ ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD: must be at least 8 characters'],
