@@ -12,7 +12,7 @@
  *    bounded, and calls slow down to the pace of the log instead of outrunning it.
  *
  * Group commit: one insert at a time. A row that comes while one is in flight waits for it and goes
- * with every other row that came meanwhile, in one statement (call-log.ts `writeCalls`). One call at
+ * with every other row that came meanwhile, in one statement (call-log.ts `writeCallRows`). One call at
  * a time, each row is written at once, alone; under load, one statement carries many rows, which
  * costs the database a fraction of as many statements. A batch refused for what a row holds is
  * retried row by row, so one row the database cannot take (a NUL in a parameter) loses only itself.
@@ -40,7 +40,7 @@ export type CallLogWriter = {
 
 /** Rows that may wait at once before calls wait for theirs: far more than calls in flight normally. */
 export const MAX_PENDING_CALL_LOG_ROWS = 256;
-/** Rows in one statement at most: a few hundred kilobytes of JSON at the most a row may carry. */
+/** Rows in one statement at most, which bounds its size (a row with many log lines is tens of kilobytes). */
 export const MAX_CALL_LOG_BATCH = 100;
 
 /** A row waiting: its JSON (serialized when the call wrote it), and what a failure is logged with. */

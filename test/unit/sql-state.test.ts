@@ -13,6 +13,7 @@ describe('sqlState', () => {
       sqlState(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
     ).toBeUndefined();
     expect(sqlState(new Error('x', { cause: { code: 'CONNECTION_CLOSED' } }))).toBeUndefined();
+    expect(sqlState(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }))).toBeUndefined();
     expect(sqlState('23505')).toBeUndefined();
     expect(sqlState(null)).toBeUndefined();
   });
