@@ -1,39 +1,77 @@
 /**
  * The call log (SPEC §5): every call with its rule, version, parameters, outcome, answer, time,
  * reads and writes. Phone numbers never reach it in full: every form of the call's phones (as given,
- * digits only, E.164) is masked to its last four digits wherever it appears in the trace.
+ * digits only, E.164, or written any other way with the same digits) is masked to its last four
+ * digits wherever it appears in the trace.
  */
 import { and, desc, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import type { Database, Db } from '../db/database.ts';
 import { callLog } from '../db/schema.ts';
-import { maskPhone, toE164 } from '../records/phone.ts';
+import { maskPhone, nationalNumber, toE164 } from '../records/phone.ts';
 
 export type CallRecord = typeof callLog.$inferInsert;
 export type CallOutcome = 'answer' | 'no_answer' | 'error' | 'repeat' | 'refused';
 
-function phoneForms(params: Record<string, string>, region: string): string[] {
+type PhoneForms = {
+  /** The call's phones as they may appear verbatim: as given, digits only, E.164, URL-encoded. */
+  forms: string[];
+  /** The digits of each number, whole and without its country code (at least 7). */
+  numbers: Set<string>;
+};
+
+function phoneForms(params: Record<string, string>, region: string): PhoneForms {
   const forms = new Set<string>();
+  const numbers = new Set<string>();
   for (const [name, value] of Object.entries(params)) {
     if (!name.includes('phone') || !/\d{5}/.test(value.replace(/\D/g, ''))) continue;
     forms.add(value);
     forms.add(value.trim());
     forms.add(value.replace(/\D/g, ''));
+    numbers.add(value.replace(/\D/g, ''));
     const e164 = toE164(value, region);
     if (e164) {
       forms.add(e164);
       forms.add(e164.slice(1));
       forms.add(encodeURIComponent(e164));
+      numbers.add(e164.slice(1));
+      const national = nationalNumber(e164);
+      if (national) numbers.add(national);
     }
     forms.add(encodeURIComponent(value));
   }
-  // Longest first, so "+14155550142" is masked before its own "14155550142".
-  return [...forms].filter((f) => f.replace(/\D/g, '').length >= 5).sort((a, b) => b.length - a.length);
+  return {
+    // Longest first, so "+14155550142" is masked before its own "14155550142".
+    forms: [...forms].filter((f) => f.replace(/\D/g, '').length >= 5).sort((a, b) => b.length - a.length),
+    numbers: new Set([...numbers].filter((n) => n.length >= 7)),
+  };
 }
 
-/** Returns a function that masks the call's phones in any JSON-able value. */
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A run of digits written as people write phone numbers: "+1 (415) 555-0142", "415.555.0142". */
+const WRITTEN_NUMBER = /\+?\(?\d[\d\s()./-]*\d/g;
+
+/**
+ * Returns a function that masks the call's phones in any JSON-able value: every verbatim form, and
+ * any other way of writing the same number (a rule that logs "415.555.0142" for a call from
+ * "+14155550142"), recognised by its digits.
+ */
 export function phoneMasker(params: Record<string, string>, region: string) {
-  const forms = phoneForms(params, region);
-  const maskText = (text: string) => forms.reduce((out, form) => out.split(form).join(maskPhone(form)), text);
+  const { forms, numbers } = phoneForms(params, region);
+  // One pass per string, the forms tried longest first at each position; a string without a digit
+  // (most of a trace: tables, fields, operators) holds no phone and is left as it is.
+  const pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
+  const isTheCallers = (written: string) => {
+    const digits = written.replace(/\D/g, '');
+    for (const number of numbers) if (digits.endsWith(number)) return true;
+    return false;
+  };
+  const maskText = (text: string) =>
+    /\d/.test(text)
+      ? text
+          .replace(pattern, maskPhone)
+          .replace(WRITTEN_NUMBER, (written) => (isTheCallers(written) ? maskPhone(written) : written))
+      : text;
   const mask = <T>(value: T): T => {
     if (forms.length === 0) return value;
     if (typeof value === 'string') return maskText(value) as T;

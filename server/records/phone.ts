@@ -34,6 +34,18 @@ function parseE164(text: string, defaultRegion: string): string | null {
   return parsed.number;
 }
 
+const nationals = new Map<string, string | null>();
+
+/** "+14155550142" → "4155550142": the number without its country code, as people write it at home. */
+export function nationalNumber(e164: string): string | null {
+  const known = nationals.get(e164);
+  if (known !== undefined) return known;
+  const national = parsePhoneNumberFromString(e164)?.nationalNumber ?? null;
+  if (nationals.size >= RECENT_MAX) nationals.clear();
+  nationals.set(e164, national);
+  return national;
+}
+
 /** "+14155550142" → "*******0142": the call log keeps only the last four digits. */
 export function maskPhone(raw: string): string {
   const digits = raw.replace(/\D/g, '');

@@ -83,4 +83,23 @@ describe('phone masking in the call log', () => {
     expect(text).toContain('0142');
     expect(trace.params.sysparm_caller_phone).toBe('******0142');
   });
+
+  it('masks an encoded phone inside a URL, every occurrence, and leaves text without digits alone', () => {
+    const mask = phoneMasker({ sysparm_caller_phone: '+1 (415) 555-0142' }, 'US');
+    expect(mask('incident.do?sysparm_query=u_phone%3D%2B14155550142&x=%2B14155550142')).toBe(
+      'incident.do?sysparm_query=u_phone%3D********0142&x=********0142',
+    );
+    expect(mask('a.b (c) [d] +e?')).toBe('a.b (c) [d] +e?');
+    expect(mask('+1 (415) 555-0142 and 415.555.0142 and 555-0199')).not.toMatch(/415/);
+    expect(mask('+1 (415) 555-0142 and 555-0199')).toContain('555-0199');
+  });
+
+  it('masks the same number written another way, with or without its country code', () => {
+    const mask = phoneMasker({ sysparm_caller_phone: '+1 415 555 0142' }, 'US');
+    const logged = mask('found (415) 555-0142, mobile 415.555.0142, intl 001-415-555-0142, desk 555-0199');
+    expect(logged).not.toMatch(/555.0142/);
+    expect(logged).toContain('0142');
+    expect(logged).toContain('desk 555-0199');
+    expect(mask('opened 2026-11-24 10:00, priority 2')).toBe('opened 2026-11-24 10:00, priority 2');
+  });
 });
