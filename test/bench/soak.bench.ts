@@ -30,7 +30,8 @@ const TOKEN = `cti_soak_${'s'.repeat(36)}`;
 
 const HOSTILE: Record<string, string> = {
   SoakLoop: 'while (true) {}',
-  // 800 kB of doubles a step: past the 32 MB heap limit inside the CPU limit (RULE_MEMORY, not a timeout).
+  // 800 kB of doubles a step: past the 32 MB heap limit, mostly inside the CPU limit (RULE_MEMORY); V8's
+  // collections at the limit make about one in seventeen a RULE_TIMEOUT (README, "The sandbox").
   SoakMemory: 'var hoard = []; while (true) hoard.push(new Array(100000).fill(Math.random()));',
   SoakHostFlood: "for (;;) { var user = new GlideRecord('sys_user'); user.get('user_name', 'nobody'); }",
 };
