@@ -178,42 +178,44 @@ describe('the call log writer', () => {
   });
 });
 
-it('loses a record that JSON cannot hold alone, and writes the others', async () => {
-  const held = heldRows();
-  const errors: unknown[] = [];
-  const writer = createCallLogWriter(
-    { rows: held.rows },
-    { error: (...args: unknown[]) => errors.push(args) },
-  );
-  const first = writer.write(record).id;
-  const odd = writer.write({ ...record, logs: [{ size: 10n }] });
-  const after = writer.write(record).id;
-  await expect(odd.written).resolves.toBeUndefined();
-  await held.drain(writer);
-  expect(held.inserted).toEqual([first, after]);
-  expect(writer.stats()).toMatchObject({ pending: 0, failed: 1 });
-  expect(
-    JSON.stringify(errors, (_key, value) => (typeof value === 'bigint' ? String(value) : value)),
-  ).toContain(odd.id);
-});
+describe('the call log writer, when a row or the database fails', () => {
+  it('loses a record that JSON cannot hold alone, and writes the others', async () => {
+    const held = heldRows();
+    const errors: unknown[] = [];
+    const writer = createCallLogWriter(
+      { rows: held.rows },
+      { error: (...args: unknown[]) => errors.push(args) },
+    );
+    const first = writer.write(record).id;
+    const odd = writer.write({ ...record, logs: [{ size: 10n }] });
+    const after = writer.write(record).id;
+    await expect(odd.written).resolves.toBeUndefined();
+    await held.drain(writer);
+    expect(held.inserted).toEqual([first, after]);
+    expect(writer.stats()).toMatchObject({ pending: 0, failed: 1 });
+    expect(
+      JSON.stringify(errors, (_key, value) => (typeof value === 'bigint' ? String(value) : value)),
+    ).toContain(odd.id);
+  });
 
-it('does not retry row by row when the database is away: every row of the batch is lost at once', async () => {
-  let statements = 0;
-  let releaseFirst: (() => void) | null = null;
-  const rows = (async () => {
-    statements += 1;
-    if (statements === 1)
-      await new Promise<void>((resolve) => {
-        releaseFirst = resolve;
-      });
-    throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-  }) as unknown as Database['rows'];
-  const writer = createCallLogWriter({ rows }, { error: () => {} });
-  for (let i = 0; i < 4; i++) writer.write(record);
-  (releaseFirst as unknown as () => void)();
-  await writer.settled();
-  expect(statements).toBe(2);
-  expect(writer.stats()).toMatchObject({ pending: 0, failed: 4, batches: 2 });
+  it('does not retry row by row when the database is away: every row of the batch is lost at once', async () => {
+    let statements = 0;
+    let releaseFirst: (() => void) | null = null;
+    const rows = (async () => {
+      statements += 1;
+      if (statements === 1)
+        await new Promise<void>((resolve) => {
+          releaseFirst = resolve;
+        });
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    }) as unknown as Database['rows'];
+    const writer = createCallLogWriter({ rows }, { error: () => {} });
+    for (let i = 0; i < 4; i++) writer.write(record);
+    (releaseFirst as unknown as () => void)();
+    await writer.settled();
+    expect(statements).toBe(2);
+    expect(writer.stats()).toMatchObject({ pending: 0, failed: 4, batches: 2 });
+  });
 });
 
 describeEachDatabase('the call log writer on a database', (db) => {
