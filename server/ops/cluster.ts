@@ -48,6 +48,16 @@ export function nameWorkerInAnswers(app: FastifyInstance): void {
   });
 }
 
+/**
+ * Whether a worker's exit after the stop signal means the stop went wrong. A worker exits 0 once it
+ * has answered its calls; one that had not listened yet (still opening the database) has no call to
+ * answer, and the SIGTERM that ends it before its own handler is in place is a clean stop too.
+ */
+export function stopFailed(code: number | null, signal: string | null, listened: boolean): boolean {
+  if (code === 0) return false;
+  return listened || signal !== 'SIGTERM';
+}
+
 export type PrimaryOptions = {
   workers: number;
   /** The environment the workers start with (server/main.ts reads it as `npm start` would). */
@@ -85,21 +95,24 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   let failed = false;
   let quickDeaths = 0;
   const startedAt = new Map<Worker, number>();
+  const serving = new Set<Worker>();
 
   const fork = () => {
     const worker = cluster.fork(env);
     startedAt.set(worker, Date.now());
     worker.once('listening', () => {
       listened = true;
+      serving.add(worker);
     });
   };
 
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (startedAt.get(worker) ?? Date.now());
     startedAt.delete(worker);
+    const served = serving.delete(worker);
     const pid = worker.process.pid;
     if (stopping) {
-      if (code !== 0) failed = true;
+      if (stopFailed(code, signal, served)) failed = true;
       logger.info({ pid, code, signal }, 'worker exited');
       if (startedAt.size === 0) {
         logger.info('every worker has exited: shut down');

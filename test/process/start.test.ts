@@ -104,7 +104,8 @@ describe('the server process', () => {
       } finally {
         run.child.kill('SIGTERM');
       }
-      expect(await run.exited).toBe(0);
+      const code = await run.exited;
+      expect(code, run.output()).toBe(0);
     }, 60_000);
   });
 });
