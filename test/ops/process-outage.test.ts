@@ -7,7 +7,16 @@
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../helpers/global-setup.ts';
-import { CALLS_SLOW_NOTE, SLOW_NOTE, sleep, startLoad, taskWrites } from './helpers/outage-load.ts';
+import {
+  CALLS_SLOW_NOTE,
+  expectSteadyAfter,
+  expectUpThenCleanStop,
+  expectWritesWhole,
+  SLOW_NOTE,
+  sleep,
+  startLoad,
+  taskWrites,
+} from './helpers/outage-load.ts';
 import {
   createRule,
   ctiCall,
@@ -87,27 +96,15 @@ describe.skipIf(!url)('PostgreSQL lost during a load [real process, postgres thr
     const back = log.find((entry) => entry.at > restoredAt && entry.status === 200);
     expect(back, 'a call answered after the restore').toBeDefined();
     expect(back!.at - restoredAt).toBeLessThan(5000);
-    const afterBack = log.filter((entry) => entry.at > back!.at + 100);
-    expect(afterBack.length).toBeGreaterThan(10);
-    expect(afterBack.filter((entry) => entry.status !== 200)).toEqual([]);
+    expectSteadyAfter(log, back!, 'at');
     // Nor does a call sent once it is back wait on the driver's reconnect backoff.
     const slow = log.filter((entry) => entry.sent > restoredAt && entry.at - entry.sent > 1000);
     expect(slow, 'calls sent after the restore that took over 1 s').toEqual([]);
 
-    const after = await writes();
-    expect(after.notes - before.notes, 'every work note audited, every audit with its note').toBe(
-      after.audits - before.audits,
-    );
-    expect(after.audits).toBeGreaterThan(before.audits);
+    expectWritesWhole(before, await writes());
 
     // The cut write set off the driver's defect; the process stayed up and renewed its pool.
     expect(server.output()).toContain('renewing the pool');
-    expect(server.child.exitCode).toBeNull();
-    const metrics = await (await fetch(`${server.base}/metrics`)).text();
-    expect(metrics).toMatch(/^ctihost_database_up\{driver="postgres"\} 1$/m);
-    expect(metrics).toMatch(/^ctihost_database_outages_total\{driver="postgres"\} [1-9]/m);
-
-    const exit = await server.stop('SIGTERM');
-    expect(exit.code, server.output().slice(-3000)).toBe(0);
+    await expectUpThenCleanStop(server);
   }, 60_000);
 });

@@ -5,7 +5,8 @@
  * writes (work notes and their audit rows), which must grow together or not at all.
  */
 import type postgres from 'postgres';
-import { ctiCall } from './server-process.ts';
+import { expect } from 'vitest';
+import { ctiCall, type RunningServer } from './server-process.ts';
 
 export const TASK = 'INC0000001';
 
@@ -65,4 +66,35 @@ export async function taskWrites(sql: postgres.Sql): Promise<{ notes: number; au
            (select count(*)::int from write_audit
              where sys_id = (select sys_id from biz.task where number = ${TASK})) as audits`;
   return row!;
+}
+
+/**
+ * Every call a moment after the first answer since the outage (`back`) is answered, and enough were:
+ * the calls sent after it, or (stricter) also those still in flight then, answered after it.
+ */
+export function expectSteadyAfter(log: LoggedCall[], back: LoggedCall, by: 'sent' | 'at'): void {
+  const afterBack = log.filter((entry) => entry[by] > back.at + 100);
+  expect(afterBack.length).toBeGreaterThan(10);
+  expect(afterBack.filter((entry) => entry.status !== 200)).toEqual([]);
+}
+
+/** No privileged write was half-made: as many work notes as audit rows were added, and some were. */
+export function expectWritesWhole(
+  before: { notes: number; audits: number },
+  after: { notes: number; audits: number },
+): void {
+  expect(after.notes - before.notes, 'every work note audited, every audit with its note').toBe(
+    after.audits - before.audits,
+  );
+  expect(after.audits, 'writes before the outage were made').toBeGreaterThan(before.audits);
+}
+
+/** ctihost ran through the outage (no restart), counts it, says the database is up, and stops with 0. */
+export async function expectUpThenCleanStop(server: RunningServer): Promise<void> {
+  expect(server.child.exitCode, 'ctihost was not restarted').toBeNull();
+  const metrics = await (await fetch(`${server.base}/metrics`)).text();
+  expect(metrics).toMatch(/^ctihost_database_up\{driver="postgres"\} 1$/m);
+  expect(metrics).toMatch(/^ctihost_database_outages_total\{driver="postgres"\} [1-9]/m);
+  const exit = await server.stop('SIGTERM');
+  expect(exit.code, server.output().slice(-3000)).toBe(0);
 }
