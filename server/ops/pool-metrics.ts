@@ -67,7 +67,7 @@ export function registerSandboxMetrics(
     ['isolates', 'Isolates in the sandbox pool.', 'isolates'],
     ['busy_isolates', 'Isolates running a rule now.', 'busy'],
     ['queued_runs', 'Runs waiting for an isolate.', 'queued'],
-    ['ready_contexts', 'Prepared contexts ready for a run.', 'readyContexts'],
+    ['ready_contexts', 'Contexts ready for a run (reused or prepared).', 'readyContexts'],
   ] as const;
   for (const [name, help, field] of gauges) {
     stateGauge(registry, { name: `ctihost_sandbox_${name}`, help, labelNames: pool }, () =>
@@ -79,6 +79,11 @@ export function registerSandboxMetrics(
     ['compiles_total', 'Rule scripts compiled.', 'compiles'],
     ['compile_cache_hits_total', 'Runs whose compiled script was cached.', 'compileHits'],
     ['contexts_created_total', 'Contexts prepared.', 'contextsCreated'],
+    [
+      'dirty_contexts_total',
+      'Contexts a run left in a state that could not be put back (the next run went to a fresh one).',
+      'dirtyContexts',
+    ],
     [
       'catastrophic_errors_total',
       'Isolates whose script ignored termination; isolated-vm advises a restart after one.',

@@ -2,7 +2,7 @@
  * The in-isolate code that ties a context to the host. The isolate's snapshot (runtime-snapshot.ts)
  * holds the runtime already evaluated, so the host's Reference cannot be in it: BOOTSTRAP_SOURCE runs
  * first at snapshot time and defines the `$host(op, payloadJson)` function of the runtime contract,
- * bound late; ATTACH_SOURCE runs in every fresh context before any rule, takes the `$hostRef` global
+ * bound late; attachSource() runs in every context before any rule, takes the `$hostRef` global
  * (an ivm.Reference to the host's async handler) into that closure, and evaluates to the driver's
  * `control` function. Only strings cross: anything else is refused inside, so no hostile value ever
  * reaches the host, and the Reference stays in a closure no rule can reach. Strict, and it captures
@@ -41,8 +41,40 @@ export const BOOTSTRAP_SOURCE = `'use strict';
   });
 })();`;
 
-/** Run once per context, before any rule: the host is attached, and the driver's control handed out. */
-export const ATTACH_SOURCE = `'use strict';
+/**
+ * SES's lockdown() options. Errors keep V8's stacks (the host maps them to the rule's lines), eval
+ * and Function keep working as in any script, and toLocaleString keeps the locale: rules are
+ * ordinary sloppy scripts, and lockdown is here to freeze the shared built-ins, nothing more.
+ */
+export const LOCKDOWN_OPTIONS = {
+  errorTaming: 'unsafe',
+  stackFiltering: 'verbose',
+  overrideTaming: 'moderate',
+  evalTaming: 'unsafe-eval',
+  localeTaming: 'unsafe',
+  consoleTaming: 'unsafe',
+  reporting: 'none',
+} as const;
+
+/** Globals SES defines; the host takes what it needs and removes them before any rule. */
+const SES_GLOBALS = ['lockdown', 'repairIntrinsics', 'Compartment', 'assert', 'harden', 'getStackString'];
+
+/**
+ * Run once per context, before any rule: the host attached, the context sealed (driver.ts) and the
+ * driver's control handed out. A `locked` context (the kind runs reuse) first has its built-ins
+ * frozen by lockdown(): about 6 ms of the isolate's CPU, once per context, not per run. An open
+ * context is for one run of a rule that changes built-ins (rule-kind.ts): nothing is frozen, and
+ * it is dropped after that run.
+ */
+export function attachSource(locked: boolean): string {
+  const freeze = locked
+    ? `globalThis.lockdown(${JSON.stringify(LOCKDOWN_OPTIONS)});
+  const harden = globalThis.harden;`
+    : `// CallSite objects hand out the functions and receivers of every frame, the runtime's included.
+  // (Under lockdown, SES's own Error accessors refuse to be set once Error is hardened.)
+  Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
+  const harden = null;`;
+  return `'use strict';
 (() => {
   // Shared memory and blocking waits, WebAssembly (compiled on threads the CPU limit does not see)
   // and GC callbacks (which could run during a later run) have no place in a CTI rule. Removed here,
@@ -50,15 +82,18 @@ export const ATTACH_SOURCE = `'use strict';
   for (const name of ['WebAssembly', 'SharedArrayBuffer', 'Atomics', 'FinalizationRegistry', 'WeakRef']) {
     delete globalThis[name];
   }
+  ${freeze}
+  for (const name of ${JSON.stringify(SES_GLOBALS)}) delete globalThis[name];
   const attach = globalThis.$attachHost;
-  const control = globalThis.$control;
-  delete globalThis.$control;
+  const driver = globalThis.$driver;
+  delete globalThis.$driver;
   attach();
+  driver.seal(harden);
   // One empty run, before any rule exists in this context: the runtime's own functions are compiled
   // and their inline caches warm here, between calls, instead of during the first (real) run.
-  // begin() of the real run sets every global this one touched.
   try {
-    control('{"ruleName":"","params":{}}', 0, { runSync() {} }, null);
+    driver.warm();
   } catch {}
-  return control;
+  return driver.control;
 })();`;
+}

@@ -1,13 +1,31 @@
 /**
- * The in-isolate code the host runs in every fresh context after the runtime's prelude. It takes
- * `$runtime` off the global object, removes what a rule has no use for and could abuse, and evaluates
- * to one `control(config, maxOut, script, context)` function, left in the `$control` global for the
- * attach script (bootstrap.ts) to hand to the host, which keeps a Reference to it. A run is
- * then ONE asynchronous call: control begins the run, runs the rule's compiled ivm.Script in its
- * own context (synchronously, inside the isolate), and finishes it. A rule that throws is reported
- * without calling its function; the finish JSON comes back, or only its length when longer than
- * maxOut. Promise callbacks a rule queues run after the answer is taken: rules are synchronous
- * scripts, as on the original platform.
+ * The in-isolate code the host runs in every context after the runtime's prelude. It takes `$runtime`
+ * off the global object, removes what a rule has no use for and could abuse, and leaves a `$driver`
+ * global for the attach script (bootstrap.ts): `seal(harden)` once the context is locked down,
+ * `warm()`, and `control(config, maxOut, key, script, context, source)`, which the host keeps a
+ * Reference to. A run is ONE asynchronous call of control: it puts the context back as it was
+ * sealed, begins the run, calls the rule and finishes it; the finish JSON comes back, or only its
+ * length when longer than maxOut. A rule that throws is reported without calling its function.
+ * Promise callbacks a rule queues run after the answer is taken: rules are synchronous scripts, as
+ * on the original platform.
+ *
+ * WHY ONE CONTEXT SERVES MANY RUNS, AND HOW NO RUN SEES ANOTHER'S STATE (SPEC §7). A fresh context per
+ * run costs a deserialization and cold inline caches: about 0.5 ms of the isolate's CPU per run, more
+ * than the rule itself. So a context is reused, and everything a run could change is either frozen
+ * or put back:
+ * - the built-ins (every prototype, constructor and hidden intrinsic) are frozen by SES's lockdown(),
+ *   and every other global's value (the runtime's API included) by its harden(), before any rule;
+ *   SES keeps assignments like `o.toString = …` working on frozen prototypes (its override taming),
+ *   removes RegExp's legacy statics (RegExp.$1 would show the last match of an earlier run); with
+ *   Error hardened, its accessors Error.prepareStackTrace and Error.stackTraceLimit refuse to be set;
+ * - the rule's script is compiled once per version as the body of a function (script-cache.ts):
+ *   its top-level var, let, const and function declarations belong to that run's call;
+ * - the global object is compared with the copy taken when the context was sealed at the start of
+ *   every run: properties a run added (its implicit globals, the parameters) are deleted, changed ones
+ *   put back. A global object that cannot be
+ *   put back (a non-configurable property added, its prototype replaced, made non-extensible) makes
+ *   the run answer `dirty`: the host then drops the context and runs the rule in a fresh one;
+ * - the runtime forgets its tables and referenced rows at begin (prelude.js).
  *
  * Strict (no `caller`/`arguments` walking into it); every built-in it uses is captured before any
  * rule can replace it.
@@ -56,9 +74,28 @@ const GUARDED_ARRAY_METHODS = [
   'with',
 ];
 
-/** What control returns (copied out): the finish JSON or its length, or what was thrown and where. */
+/**
+ * The rule's script as the body of one function, compiled with `lineOffset: -1` so that its lines
+ * keep their numbers. The function hands back what finish() needs to read `answer` and the rule's
+ * function as the script's own code sees them, top-level let/const included. A script that is not
+ * one function body (`}); …; (function () {`) is caught in the isolate: the function compiled must
+ * span exactly the wrapper's text (control compares it with `functionText`).
+ */
+export function wrapRuleSource(name: string, script: string): string {
+  return `(${functionText(name, script)})`;
+}
+
+export function functionText(name: string, script: string): string {
+  const ruleFunction = /^[A-Za-z_$][\w$]*$/.test(name)
+    ? `typeof ${name} === 'function' ? ${name} : undefined`
+    : 'undefined';
+  return `function(){\n${script}\n;return { answer: function () { return answer; }, ruleFunction: ${ruleFunction} };\n}`;
+}
+
+/** What control returns (copied out): the finish JSON or its length, or what was thrown and where; `dirty` when the context could not be put back. */
 export type ControlResult =
   | { kind: 'answer'; json: string | null; length: number }
+  | { kind: 'dirty' }
   | {
       kind: 'thrown';
       phase: 'begin' | 'rule';
@@ -66,21 +103,30 @@ export type ControlResult =
       message: string;
       stack: string;
       primitive: boolean;
+      /** False when the rule's script broke out of its function: the context is never used again. */
+      reusable: boolean;
     };
 
 export const DRIVER_SOURCE = `'use strict';
-Object.defineProperty(globalThis, '$control', { configurable: true, value: (() => {
+Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() => {
   const runtime = globalThis.$runtime;
   delete globalThis.$runtime;
   // The prelude deletes $host itself; this makes sure of it.
   delete globalThis.$host;
   // WebAssembly, shared memory and GC callbacks are removed by the attach script (bootstrap.ts), in
   // every context: V8 cannot start a context from a snapshot that lacks Atomics.
-  // CallSite objects hand out the functions and receivers of every frame, the runtime's included.
-  Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
 
+  const G = globalThis;
   const reflectApply = Reflect.apply;
-  const defineProperty = Object.defineProperty;
+  const { defineProperty, getPrototypeOf, isExtensible, is: sameValue } = Object;
+  const { ownKeys, getOwnPropertyDescriptor, deleteProperty } = Reflect;
+  const uncurry = (fn) => (self, ...args) => reflectApply(fn, self, args);
+  const [mapGet, mapSet] = [Map.prototype.get, Map.prototype.set].map(uncurry);
+  const setHas = uncurry(Set.prototype.has);
+  const functionToString = uncurry(Function.prototype.toString);
+  const ErrorCtor = Error;
+  const MapCtor = Map;
+  const SetCtor = Set;
   const toStr = String;
   const RangeErrorCtor = RangeError;
   const lengthOf = (value) => (value === null || value === undefined ? 0 : +value.length);
@@ -105,37 +151,113 @@ Object.defineProperty(globalThis, '$control', { configurable: true, value: (() =
     const s = typeof value === 'string' ? value : value === undefined ? '' : toStr(value);
     return s.length > max ? s.slice(0, max) : s;
   };
-  const thrown = (phase, error) => {
+  const thrown = (phase, error, reusable = true) => {
     const primitive = error === null || (typeof error !== 'object' && typeof error !== 'function');
     try {
-      if (primitive) return { kind: 'thrown', phase, name: 'Uncaught', message: text(error, 2000), stack: '', primitive };
-      return { kind: 'thrown', phase, name: text(error.name, 64), message: text(error.message, 2000), stack: text(error.stack, 8000), primitive };
+      if (primitive) return { kind: 'thrown', phase, name: 'Uncaught', message: text(error, 2000), stack: '', primitive, reusable };
+      return { kind: 'thrown', phase, name: text(error.name, 64), message: text(error.message, 2000), stack: text(error.stack, 8000), primitive, reusable };
     } catch {
-      return { kind: 'thrown', phase, name: 'Error', message: 'the rule threw a value that cannot be shown', stack: '', primitive };
+      return { kind: 'thrown', phase, name: 'Error', message: 'the rule threw a value that cannot be shown', stack: '', primitive, reusable };
     }
   };
 
+  // ── The global object as sealed, and putting it back ─────────────────────────────────────────
+  let baseline = [];
+  let baselineKeys = new SetCtor();
+  let globalProto = null;
+  let hardenFn = null;
+  const sameDescriptor = (a, b) =>
+    sameValue(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable &&
+    a.enumerable === b.enumerable && a.configurable === b.configurable;
+
+  /** Once per context, after lockdown(): every global's value frozen, and the global object copied. */
+  function seal(harden) {
+    hardenFn = harden ?? ((value) => value);
+    const keys = ownKeys(G);
+    for (let i = 0; harden && i < keys.length; i++) {
+      const d = getOwnPropertyDescriptor(G, keys[i]);
+      for (const value of [d.value, d.get, d.set])
+        if (value !== G && ((typeof value === 'object' && value !== null) || typeof value === 'function')) harden(value);
+    }
+    baseline = keys.map((key) => [key, getOwnPropertyDescriptor(G, key)]);
+    baselineKeys = new SetCtor(keys);
+    globalProto = getPrototypeOf(G);
+  }
+
+  /** The global object back as sealed; false when it cannot be. Reads no property's value: no getter runs. */
+  function reset() {
+    if (getPrototypeOf(G) !== globalProto || !isExtensible(G)) return false;
+    const keys = ownKeys(G);
+    for (let i = 0; i < keys.length; i++)
+      if (!setHas(baselineKeys, keys[i]) && !deleteProperty(G, keys[i])) return false;
+    for (let i = 0; i < baseline.length; i++) {
+      const [key, sealed] = baseline[i];
+      const now = getOwnPropertyDescriptor(G, key);
+      if (now !== undefined && sameDescriptor(now, sealed)) continue;
+      try {
+        defineProperty(G, key, sealed);
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ── The rules compiled in this context, by the host's key ────────────────────────────────────
+  const rules = new MapCtor();
+  function ruleOf(key, script, context, source) {
+    if (script === null || script === undefined) return mapGet(rules, key);
+    const fn = script.runSync(context, { reference: true }).deref();
+    if (typeof fn !== 'function' || functionToString(fn) !== source) return null;
+    hardenFn(fn);
+    mapSet(rules, key, fn);
+    return fn;
+  }
+
   const begin = runtime.begin;
   const finish = runtime.finish;
-  return function control(json, maxOut, script, context) {
+  function control(json, maxOut, key, script, context, source) {
+    try {
+      if (!reset()) return { kind: 'dirty' };
+    } catch {
+      return { kind: 'dirty' };
+    }
+    let fn;
+    try {
+      fn = ruleOf(key, script, context, source);
+    } catch (error) {
+      return thrown('rule', error, false);
+    }
+    if (fn === null)
+      return thrown('rule', new ErrorCtor('the script must be statements of one script, not close the function it runs in'), false);
+    if (typeof fn !== 'function') return { kind: 'dirty' };
     try {
       reflectApply(begin, runtime, [json]);
     } catch (error) {
       return thrown('begin', error);
     }
+    let scope;
     try {
-      script.runSync(context);
+      scope = reflectApply(fn, undefined, []);
     } catch (error) {
       return thrown('rule', error);
     }
     let out;
     try {
-      out = reflectApply(finish, runtime, []);
+      out = reflectApply(finish, runtime, [scope]);
     } catch (error) {
       return thrown('rule', error);
     }
     if (typeof out !== 'string') return { kind: 'answer', json: null, length: 0 };
     // A huge answer is measured here rather than copied out of the isolate.
     return out.length > maxOut ? { kind: 'answer', json: null, length: out.length } : { kind: 'answer', json: out, length: out.length };
-  };
+  }
+
+  /** One empty run, before any rule exists in this context, so the runtime's functions are warm. */
+  function warm() {
+    reset();
+    reflectApply(begin, runtime, ['{"ruleName":"","params":{}}']);
+    reflectApply(finish, runtime, [{ answer: () => null, ruleFunction: undefined }]);
+  }
+  return { seal, warm, control };
 })() });`;

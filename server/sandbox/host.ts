@@ -41,14 +41,6 @@ function runtimeParams(params: Record<string, string>): Record<string, string> {
   return out;
 }
 
-/**
- * Whether the script's text could declare a top-level let/const/class of the rule's name, which only
- * an eval inside the isolate can find. A name that is nowhere in the text (and no \u escape that could
- * spell it) cannot be declared: the runtime then skips that eval.
- */
-const mayDeclareRuleFunction = (rule: RuleSource) =>
-  rule.script.includes(rule.name) || rule.script.includes('\\u');
-
 const MAX_REMEMBERED_RULES = 1000;
 const MAX_REMEMBERED_TABLES = 16;
 
@@ -67,6 +59,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
     compiles: 0,
     compileHits: 0,
     contextsCreated: 0,
+    dirtyContexts: 0,
     catastrophicErrors: 0,
     recycles: { contexts: 0, heap: 0, memory: 0, cpu: 0, wall: 0, catastrophic: 0 },
   };
@@ -79,7 +72,8 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         snapshot,
         logger,
         counters,
-        contexts: options.contextsPerIsolate ?? 2,
+        contexts: options.contextsPerIsolate ?? 1,
+        runsPerContext: options.runsPerContext ?? 1000,
         recycleAfterContexts: options.recycleAfterContexts ?? 1000,
         recycleHeapRatio: options.recycleHeapRatio ?? 0.6,
         onHostCall: (op, payload, trace) => handleHostCall(op, payload, trace, deps, handlers),
@@ -190,7 +184,6 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         params: runtimeParams(params),
         now: (runOptions.now ?? new Date()).toISOString(),
         standardParams: runtime.standardParams,
-        ...(mayDeclareRuleFunction(rule) ? {} : { mayDeclareRuleFunction: false }),
         ...describedBefore(key, runOptions.reader ?? options.reader),
         ...(runOptions.args ? { args: runOptions.args } : {}),
         ...(runOptions.wantResult ? { wantResult: true } : {}),

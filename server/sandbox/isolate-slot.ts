@@ -15,6 +15,7 @@ import {
   type PreparedContext,
   prepareContext,
 } from './prepared-context.ts';
+import { needsOpenContext } from './rule-kind.ts';
 import { executeRun } from './run-execution.ts';
 import { type RunEnd, runFailure } from './run-failure.ts';
 import type { RunTrace } from './run-trace.ts';
@@ -31,12 +32,16 @@ export type SlotOptions = {
   onHostCall: HostCallHandler;
   logger?: SandboxLogger | undefined;
   contexts: number;
+  /** A context is dropped after this many runs. */
+  runsPerContext: number;
   recycleAfterContexts: number;
   recycleHeapRatio: number;
   counters: SlotCounters;
 };
 
 const MAX_BACKOFF_MS = 30_000;
+/** A context compiles each rule version it runs once; past this many it is dropped for a fresh one. */
+const MAX_RULES_PER_CONTEXT = 64;
 /** Back-to-back runs check the heap inline this often (one short call); idle slots after every run. */
 const HEAP_CHECK_EVERY = 32;
 
@@ -48,6 +53,11 @@ export class IsolateSlot {
   #base!: Promise<BaseScripts>;
   #cache!: ScriptCache;
   #ready: PreparedContext[] = [];
+  /** The context the last run left fit for the next one (driver.ts). */
+  #current: PreparedContext | null = null;
+  /** An open context prepared ahead, once a rule has needed one. */
+  #open: PreparedContext | null = null;
+  #wantsOpen = false;
   #contexts = 0;
   #runsSinceHeapCheck = 0;
   #retire: RecycleReason | null = null;
@@ -63,7 +73,7 @@ export class IsolateSlot {
   }
 
   get readyContexts(): number {
-    return this.#ready.length;
+    return this.#ready.length + (this.#current ? 1 : 0);
   }
 
   /** A maintenance step is in flight: a run given this slot now would wait for it. */
@@ -88,33 +98,73 @@ export class IsolateSlot {
       if (this.#closed) return { error: sandboxError('SANDBOX_CLOSED', 'the sandbox is closed') };
       const compiled = await this.#cache.get(rule, key);
       if ('error' in compiled) return compiled;
-      const prepared = this.#ready.shift() ?? (await this.#prepare());
-      try {
+      const execute = async (prepared: PreparedContext) => {
         const isolate = this.#isolate;
-        const done = await executeRun({
-          isolate,
-          prepared,
-          script: compiled.script,
-          rule,
-          config,
-          trace,
-          limits: this.#options.limits,
-          started,
-          wantResult,
-          kill: (limit) => {
-            if (isolate === this.#isolate) this.#kill(limit);
-          },
-        });
-        return 'thrown' in done ? this.#end(done.thrown, rule, trace, started, done.phase) : done;
-      } finally {
-        setImmediate(() => prepared.release());
+        try {
+          return await executeRun({
+            isolate,
+            prepared,
+            script: compiled.script,
+            key,
+            rule,
+            config,
+            trace,
+            limits: this.#options.limits,
+            started,
+            wantResult,
+            kill: (limit) => {
+              if (isolate === this.#isolate) this.#kill(limit);
+            },
+          });
+        } finally {
+          this.#keepOrRelease(prepared, isolate);
+        }
+      };
+      const open = needsOpenContext(rule.script);
+      let done = await execute(open ? await this.#takeOpen() : await this.#takeContext());
+      // An earlier run left the global object in a state that cannot be put back: a fresh context.
+      if ('dirty' in done) {
+        this.#options.counters.dirtyContexts += 1;
+        done = await execute(this.#ready.shift() ?? (await this.#prepare()));
       }
+      if ('dirty' in done) throw new Error('a fresh context could not be put back to its sealed state');
+      return 'thrown' in done ? this.#end(done.thrown, rule, trace, started, done.phase) : done;
     } catch (error) {
       return this.#end(error, rule, trace, started, 'setup');
     } finally {
       trace.ended = true;
       this.#runsSinceHeapCheck += 1;
     }
+  }
+
+  /** The context of the last run, else one prepared ahead, else one prepared now. */
+  async #takeContext(): Promise<PreparedContext> {
+    const current = this.#current;
+    this.#current = null;
+    return current ?? this.#ready.shift() ?? (await this.#prepare());
+  }
+
+  /** An open context (rule-kind.ts): the one prepared ahead, else one prepared now; the slot keeps one ahead from now on. */
+  async #takeOpen(): Promise<PreparedContext> {
+    this.#wantsOpen = true;
+    const open = this.#open;
+    this.#open = null;
+    return open ?? (await this.#prepare(false));
+  }
+
+  /** Kept for the next run when the run left it fit for one, else released once the caller has its result. */
+  #keepOrRelease(prepared: PreparedContext, isolate: ivm.Isolate): void {
+    const keep =
+      prepared.locked &&
+      prepared.reusable &&
+      prepared.runs < this.#options.runsPerContext &&
+      prepared.compiled.size <= MAX_RULES_PER_CONTEXT &&
+      isolate === this.#isolate &&
+      !isolate.isDisposed &&
+      !this.#closed &&
+      this.#current === null;
+    if (keep) this.#current = prepared;
+    else setImmediate(() => prepared.release());
   }
 
   #end(
@@ -172,9 +222,15 @@ export class IsolateSlot {
     if (!this.#retire && this.#contexts >= this.#options.recycleAfterContexts) this.#retire = 'contexts';
     if (this.#retire) return this.#renew(this.#retire);
     if (this.#runsSinceHeapCheck > 0) return this.#checkHeap();
-    if (this.#ready.length < this.#options.contexts && performance.now() >= this.#retryAt)
-      return this.#prepare().then((prepared) => {
+    if (performance.now() < this.#retryAt) return null;
+    if (this.#ready.length < this.#options.contexts)
+      return this.#prepare(true).then((prepared) => {
         this.#ready.push(prepared);
+        this.#failures = 0;
+      });
+    if (this.#wantsOpen && !this.#open)
+      return this.#prepare(false).then((prepared) => {
+        this.#open = prepared;
         this.#failures = 0;
       });
     return null;
@@ -211,9 +267,9 @@ export class IsolateSlot {
     setTimeout(() => this.maintain(), wait).unref();
   }
 
-  async #prepare(): Promise<PreparedContext> {
+  async #prepare(locked = true): Promise<PreparedContext> {
     const isolate = this.#isolate;
-    const prepared = await prepareContext(isolate, await this.#base, this.#options.onHostCall);
+    const prepared = await prepareContext(isolate, await this.#base, this.#options.onHostCall, locked);
     this.#contexts += 1;
     this.#options.counters.contextsCreated += 1;
     if (isolate !== this.#isolate || this.#closed) {
@@ -256,6 +312,9 @@ export class IsolateSlot {
 
   #dispose(): void {
     for (const prepared of this.#ready.splice(0)) prepared.release();
+    for (const prepared of [this.#current, this.#open]) prepared?.release();
+    this.#current = null;
+    this.#open = null;
     try {
       if (!this.#isolate.isDisposed) this.#isolate.dispose();
     } catch {

@@ -1,18 +1,19 @@
 /**
- * A fresh context made ready ahead of a run: deserialized from the isolate's snapshot (the runtime
- * already evaluated, runtime-snapshot.ts), the host attached, the driver's `control` function
- * referenced. Preparing one costs a few hundred microseconds and happens between runs; a run is
- * then one call into it. Every context serves one run
- * and is released, so nothing of one run (globals, prototypes, built-ins) is seen by the next.
+ * A context made ready ahead of a run: deserialized from the isolate's snapshot (the runtime
+ * already evaluated, runtime-snapshot.ts), locked down and sealed, the host attached, the driver's
+ * `control` function referenced. Preparing one costs a few milliseconds and happens between runs. A
+ * context then serves many runs, one at a time, each put back to the sealed state first (driver.ts
+ * says how no run sees another's state); the slot drops it after a run that may have left it
+ * broken, and after `runsPerContext` runs.
  */
 import ivm from 'isolated-vm';
-import { ATTACH_FILE, ATTACH_SOURCE } from './bootstrap.ts';
+import { ATTACH_FILE, attachSource } from './bootstrap.ts';
 import type { ControlResult } from './driver.ts';
 import type { RunTrace } from './run-trace.ts';
 import type { RuntimeSnapshot } from './runtime-snapshot.ts';
 
-/** The script every context of an isolate runs before its rule, compiled once per isolate. */
-export type BaseScripts = { attach: ivm.Script };
+/** The scripts every context of an isolate runs before its first rule, compiled once per isolate. */
+export type BaseScripts = { locked: ivm.Script; open: ivm.Script };
 
 /** The host's handler for `$host(op, payloadJson)`; `trace` is the run that owns the context, if any. */
 export type HostCallHandler = (op: unknown, payloadJson: unknown, trace: RunTrace | null) => Promise<string>;
@@ -20,8 +21,23 @@ export type HostCallHandler = (op: unknown, payloadJson: unknown, trace: RunTrac
 export type PreparedContext = {
   context: ivm.Context;
   control: ivm.Reference<
-    (config: string, maxOut: number, script: ivm.Script, context: ivm.Context) => ControlResult
+    (
+      config: string,
+      maxOut: number,
+      key: string,
+      script: ivm.Script | null,
+      context: ivm.Context | null,
+      source: string | null,
+    ) => ControlResult
   >;
+  /** The rule versions (script-cache keys) compiled in this context: their script is not sent again. */
+  compiled: Set<string>;
+  /** Built-ins frozen: the kind runs share. An open context serves one run (rule-kind.ts). */
+  locked: boolean;
+  /** Runs made in this context. */
+  runs: number;
+  /** Whether the last run left the context fit for another (set by executeRun). */
+  reusable: boolean;
   /** Set for the length of a run: host calls from this context are answered for that run only. */
   binding: { trace: RunTrace | null };
   release(): void;
@@ -33,7 +49,10 @@ const SETUP_TIMEOUT_MS = 2000;
 /** Rejects with the runtime's own error when the snapshot could not be made. */
 export async function compileBase(isolate: ivm.Isolate, runtime: RuntimeSnapshot): Promise<BaseScripts> {
   if ('error' in runtime) throw runtime.error;
-  return { attach: await isolate.compileScript(ATTACH_SOURCE, { filename: ATTACH_FILE }) };
+  const [locked, open] = await Promise.all(
+    [true, false].map((lock) => isolate.compileScript(attachSource(lock), { filename: ATTACH_FILE })),
+  );
+  return { locked: locked as ivm.Script, open: open as ivm.Script };
 }
 
 const INTERNAL_FAILURE = JSON.stringify({
@@ -45,6 +64,7 @@ export async function prepareContext(
   isolate: ivm.Isolate,
   base: BaseScripts,
   onHostCall: HostCallHandler,
+  locked: boolean,
 ): Promise<PreparedContext> {
   const context = await isolate.createContext();
   const binding: PreparedContext['binding'] = { trace: null };
@@ -55,7 +75,7 @@ export async function prepareContext(
   // Issued together: the isolate runs them in order, and the host waits for one thread hop, not two.
   const steps = await Promise.allSettled([
     context.global.set('$hostRef', hostRef),
-    base.attach.run(context, { timeout: SETUP_TIMEOUT_MS, reference: true }),
+    (locked ? base.locked : base.open).run(context, { timeout: SETUP_TIMEOUT_MS, reference: true }),
   ]);
   const failed = steps.find((step) => step.status === 'rejected');
   const control = steps[1];
@@ -69,6 +89,10 @@ export async function prepareContext(
   return {
     context,
     control: control.value as PreparedContext['control'],
+    compiled: new Set(),
+    locked,
+    runs: 0,
+    reusable: true,
     binding,
     release() {
       binding.trace = null;

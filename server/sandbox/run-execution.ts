@@ -7,7 +7,7 @@
 import type ivm from 'isolated-vm';
 import type { SandboxLimits } from '../config/env.ts';
 import { MAX_RESULT_LENGTH, maxFinishLength, readAnswer } from './answer.ts';
-import type { ControlResult } from './driver.ts';
+import { type ControlResult, functionText } from './driver.ts';
 import { cpuUpperBound, otherThreadsCpuMs, watchLimits } from './limit-watch.ts';
 import type { PreparedContext } from './prepared-context.ts';
 import { type RunEnd, timeoutError } from './run-failure.ts';
@@ -18,6 +18,8 @@ export type Execution = {
   isolate: ivm.Isolate;
   prepared: PreparedContext;
   script: ivm.Script;
+  /** The script-cache key of the rule's version. */
+  key: string;
   rule: RuleSource;
   config: string;
   trace: RunTrace;
@@ -31,6 +33,8 @@ export type Execution = {
 
 /** What the run threw, and where: 'begin' runs only the runtime, so a failure there is the sandbox's. */
 export type Thrown = { thrown: unknown; phase: 'begin' | 'rule' };
+/** The context could not be put back to its sealed state: nothing of the rule ran, run it in another. */
+export type Dirty = { dirty: true };
 
 /** How long a disposed isolate's promises get to settle before the run is given up on. */
 const ABANDON_AFTER_MS = 100;
@@ -46,7 +50,11 @@ function thrownError(done: Extract<ControlResult, { kind: 'thrown' }>): unknown 
 
 export const GONE_MESSAGE = 'the isolate was disposed under the run (memory limit)';
 
-export async function executeRun(x: Execution): Promise<RunEnd | Thrown> {
+/**
+ * Runs the rule in the prepared context. `prepared.reusable` is left false when the context must not
+ * serve another run: the run was stopped inside it, or its script broke out of its function.
+ */
+export async function executeRun(x: Execution): Promise<RunEnd | Thrown | Dirty> {
   const { isolate, prepared, limits, trace } = x;
   let abandon: (error: Error) => void = () => {};
   const abandoned = new Promise<never>((_, reject) => {
@@ -72,15 +80,30 @@ export async function executeRun(x: Execution): Promise<RunEnd | Thrown> {
     onGone: () => abandon(new Error(GONE_MESSAGE)),
   });
   prepared.binding.trace = trace;
+  prepared.runs += 1;
+  prepared.reusable = false;
   const maxOut = x.wantResult ? MAX_RESULT_LENGTH : maxFinishLength(limits.maxAnswer);
+  // The script and its text go in only the first time this context runs this version.
+  const first = !prepared.compiled.has(x.key);
   try {
     const done = (await settle(
-      prepared.control.apply(undefined, [x.config, maxOut, x.script, prepared.context], {
-        timeout: limits.wallMs,
-        result: { copy: true },
-      }),
+      prepared.control.apply(
+        undefined,
+        [
+          x.config,
+          maxOut,
+          x.key,
+          first ? x.script : null,
+          first ? prepared.context : null,
+          first ? functionText(x.rule.name, x.rule.script) : null,
+        ],
+        { timeout: limits.wallMs, result: { copy: true } },
+      ),
     )) as ControlResult;
     if (trace.breach) return { error: trace.breach };
+    if (done.kind === 'dirty') return { dirty: true };
+    prepared.reusable = done.kind === 'answer' || done.reusable;
+    if (prepared.reusable && first) prepared.compiled.add(x.key);
     // Now that the run is out of the isolate, cpuTime is the thread's true CPU time: a run that
     // used more than its limit fails, even if the watch (which sees wall time, see limit-watch.ts)
     // let it finish.

@@ -1,10 +1,12 @@
 /**
  * The rule scripts compiled in one isolate, keyed by name, version and a hash of the source, so each
- * version of a rule is compiled once per isolate and its ivm.Script reused by every run after that.
+ * version of a rule is compiled once per isolate and its ivm.Script reused after that: each context
+ * runs it once, to make the rule's function there (driver.ts).
  * A failed compile is remembered as well: a broken rule fails fast without compiling again.
  */
 import { createHash } from 'node:crypto';
 import type ivm from 'isolated-vm';
+import { wrapRuleSource } from './driver.ts';
 import type { SandboxError } from './errors.ts';
 import { ruleError, ruleFileName } from './rule-errors.ts';
 import type { RuleSource } from './types.ts';
@@ -50,17 +52,23 @@ export class ScriptCache {
       return cached;
     }
     this.#onCompile(false);
-    const compiled = this.#isolate.compileScript(rule.script, { filename: ruleFileName(rule.name) }).then(
-      (script): Compiled => ({ script }),
-      (error: unknown): Compiled => {
-        // A compile cut short by the isolate's end says nothing about the rule: do not remember it.
-        if (this.#isolate.isDisposed) {
-          this.#entries.delete(key);
-          throw error;
-        }
-        return { error: ruleError(rule.name, error) };
-      },
-    );
+    // As a function's body (driver.ts), its lines keeping their numbers.
+    const compiled = this.#isolate
+      .compileScript(wrapRuleSource(rule.name, rule.script), {
+        filename: ruleFileName(rule.name),
+        lineOffset: -1,
+      })
+      .then(
+        (script): Compiled => ({ script }),
+        (error: unknown): Compiled => {
+          // A compile cut short by the isolate's end says nothing about the rule: do not remember it.
+          if (this.#isolate.isDisposed) {
+            this.#entries.delete(key);
+            throw error;
+          }
+          return { error: ruleError(rule.name, error) };
+        },
+      );
     this.#entries.set(key, compiled);
     this.#evict();
     return compiled;

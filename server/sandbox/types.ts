@@ -78,8 +78,10 @@ export type SandboxHostOptions = {
   runtime?: SandboxRuntime;
   /** Isolates in the pool (default: the number of CPUs, at least 2). */
   isolates?: number;
-  /** Prepared contexts kept ready per isolate (default 2). */
+  /** Fresh contexts kept ready per isolate, beside the one runs reuse (default 1). */
   contextsPerIsolate?: number;
+  /** Runs one context serves before it is dropped for a fresh one (default 1000). */
+  runsPerContext?: number;
   /** Runs that may wait for an isolate before SANDBOX_BUSY (default 100). */
   queueLimit?: number;
   /** Recycle an isolate after this many contexts (default 1000). */
@@ -99,6 +101,8 @@ export type SandboxStats = {
   compiles: number;
   compileHits: number;
   contextsCreated: number;
+  /** Contexts an earlier run left in a state that could not be put back: the run went to a fresh one. */
+  dirtyContexts: number;
   /**
    * Isolates whose script ignored termination ("Script failed to terminate"). isolated-vm advises
    * restarting the process after one: its thread may stay stuck, and the process may not exit cleanly.

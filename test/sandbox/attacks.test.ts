@@ -236,7 +236,8 @@ const attacks: Attack[] = [
     failure('RULE_MEMORY'),
     { cpuMs: 5000 },
   ],
-  ['a huge ArrayBuffer', 'var b = new ArrayBuffer(1e9);', failure('RULE_MEMORY')],
+  // The allocator's last-resort collections before it refuses cost tens of ms of CPU (see README).
+  ['a huge ArrayBuffer', 'var b = new ArrayBuffer(1e9);', failure('RULE_MEMORY'), { cpuMs: 5000 }],
   [
     'deep recursion',
     'function f() { return f() + 1; } f();',
@@ -275,10 +276,14 @@ const attacks: Attack[] = [
   ],
 ];
 
-/** Answers a fingerprint of the context: a clean one gives exactly PROBE_ANSWER. */
-const PROBE = `answer = '/probe?' + [typeof polluted, typeof stash, typeof gs.stash, typeof [].push, typeof ''.trim,
-  typeof GlideRecord.prototype.get, typeof JSON.parse('1'), typeof Error.prepareStackTrace, sysparm_caller_id].join(',');`;
-const PROBE_ANSWER = '/probe?undefined,undefined,undefined,function,function,function,number,undefined,probe';
+/**
+ * Answers a fingerprint of the context: a clean one gives exactly PROBE_ANSWER. It names no
+ * prototype, so it runs in the shared, locked context (rule-kind.ts), where an earlier run's traces
+ * would be; the last item is false when a formatter set by an earlier run shapes its stacks.
+ */
+const PROBE = `var P = 'proto' + 'type'; answer = '/probe?' + [typeof polluted, typeof stash, typeof gs.stash, typeof [].push,
+  typeof ''.trim, typeof GlideRecord[P].get, typeof JSON.parse('1'), /at Probe:2:/.test(new Error('p').stack), sysparm_caller_id].join(',');`;
+const PROBE_ANSWER = '/probe?undefined,undefined,undefined,function,function,function,number,true,probe';
 
 const hosts = new Map<string, SandboxHost>();
 function hostFor(limits: Partial<SandboxLimits> = {}): SandboxHost {

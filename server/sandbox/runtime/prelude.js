@@ -23,12 +23,15 @@
  *                        standardParams: string[], pageSize?: number, functions?: string[]}
  *                        defines every sysparm_* param as a plain global (the standard ones null when
  *                        absent), `answer = null`, and one global function per name in `functions`.
- *     finish()           → '{"answer": string|null, "answerType": "string"|"null"|"undefined"|"number"|
+ *                        It forgets the tables and referenced rows of earlier runs in the context.
+ *     finish(scope?)     → '{"answer": string|null, "answerType": "string"|"null"|"undefined"|"number"|
  *                        "boolean"|"object"|"function"}'. The function named like the rule, when the script
  *                        defined one, is called first (SPEC §7); the answer is the global `answer` when set
  *                        (not null/undefined), else that function's return value. Elements and objects with
  *                        their own toString become strings, numbers their string; anything a rule throws
  *                        comes out as a fresh Error carrying only its name, message and stack strings.
+ *                        `scope` = {answer(), ruleFunction} when the host ran the script wrapped in a
+ *                        function (driver.ts): its top-level declarations are then the wrapper's own.
  * - Evaluating it twice in one context does nothing the second time. Setting up a context costs ~0.1 ms:
  *   methods live in class bodies and a record is one Proxy, because defineProperty per method or per
  *   field costs ~2 µs each in a fresh context.
@@ -76,7 +79,12 @@
   const [wmGet, wmSet, wmHas] = [WeakMap.prototype.get, WeakMap.prototype.set, WeakMap.prototype.has].map(
     uncurry,
   );
-  const [mapGet, mapSet, mapHas] = [Map.prototype.get, Map.prototype.set, Map.prototype.has].map(uncurry);
+  const [mapGet, mapSet, mapHas, mapClear] = [
+    Map.prototype.get,
+    Map.prototype.set,
+    Map.prototype.has,
+    Map.prototype.clear,
+  ].map(uncurry);
 
   /** The parameters of SPEC §5, when the host's config does not list them (index.ts STANDARD_PARAMS). */
   const STANDARD_PARAMS =
@@ -1072,6 +1080,10 @@
 
   function begin(configJson) {
     const config = jsonParse(text(configJson, 'config'));
+    // A context may serve many runs (driver.ts): nothing read by an earlier run is kept, and a
+    // table's description is the one the host sends now (the dictionary may have changed).
+    mapClear(tables);
+    mapClear(refRows);
     run.ruleName = typeof config.ruleName === 'string' ? config.ruleName : '';
     run.clientCallable = config.clientCallable !== false;
     run.mayDeclare = config.mayDeclareRuleFunction !== false;
@@ -1115,8 +1127,11 @@
     }
   }
 
-  function readAnswer() {
+  function readAnswer(scope) {
     try {
+      // The driver's wrapper: `answer` as the rule's own code sees it (a top-level var, let or const
+      // of the script, else the global).
+      if (scope) return scope.answer();
       // The rule's global `answer` (begin() defines it), or a top-level let/const of the script.
       return answer;
     } catch (error) {
@@ -1127,7 +1142,8 @@
   }
 
   /** The function named like the rule: a global function, or a top-level let/const/class of the script. */
-  function ruleFunction() {
+  function ruleFunction(scope) {
+    if (scope) return scope.ruleFunction;
     const name = run.ruleName;
     if (!IDENTIFIER.test(name)) return undefined;
     if (G[name] !== undefined) return G[name];
@@ -1181,14 +1197,15 @@
     return error;
   }
 
-  function finish() {
+  /** `scope`: what the driver's wrapper of the script gives back, `{answer(), ruleFunction}`; absent when the script ran as a classic script. */
+  function finish(scope) {
     try {
-      let value = readAnswer();
+      let value = readAnswer(scope);
       let returned;
-      const fn = ruleFunction();
+      const fn = ruleFunction(scope);
       if (typeof fn === 'function') {
         returned = fn(...run.args);
-        value = readAnswer();
+        value = readAnswer(scope);
         if (value === null || value === undefined) value = returned;
       }
       if (run.wantResult) {
