@@ -151,6 +151,7 @@ export function createRecordReader(deps: RecordReaderDeps): RecordReader {
       const info = deps.dictionary().get(table);
       return info ? describeTable(info) : undefined;
     },
+    dictionaryToken: () => deps.dictionary(),
     async select(request) {
       const { columns, statement } = buildSelect(deps.dictionary(), request, options);
       const rows = await deps.database.rows(statement);

@@ -39,6 +39,11 @@ export interface RecordReader {
   /** Rows of `table` (and of the tables extending it) matching the query; refuses unknown fields with a RecordError. */
   select(request: SelectRequest): Promise<RecordRow[]>;
   count(request: Omit<SelectRequest, 'limit' | 'offset'>): Promise<number>;
+  /**
+   * The identity of the dictionary `describe` reads now: a new object after every change. The sandbox
+   * keeps table descriptions in a shared context for as long as it stays the same.
+   */
+  dictionaryToken?(): object;
 }
 
 /** A problem a rule author can fix (unknown table or field, bad operator); its message is safe to show. */

@@ -2,7 +2,7 @@
  * The in-isolate code the host runs in every context after the runtime's prelude. It takes `$runtime`
  * off the global object, removes what a rule has no use for and could abuse, and leaves a `$driver`
  * global for the attach script (bootstrap.ts): `seal(harden)` once the context is locked down,
- * `warm()`, and `control(config, maxOut, key, script, context, source)`, which the host keeps a
+ * `warm()`, and `control(config, maxOut, key, script, context, source, tables)`, which the host keeps a
  * Reference to. A run is ONE asynchronous call of control: it puts the context back as it was
  * sealed, begins the run, calls the rule and finishes it; the finish JSON comes back, or only its
  * length when longer than maxOut. A rule that throws is reported without calling its function.
@@ -25,7 +25,8 @@
  *   put back. A global object that cannot be
  *   put back (a non-configurable property added, its prototype replaced, made non-extensible) makes
  *   the run answer `dirty`: the host then drops the context and runs the rule in a fresh one;
- * - the runtime forgets its tables and referenced rows at begin (prelude.js).
+ * - the runtime forgets the rows it read at begin, and its table descriptions when the dictionary
+ *   changed (prelude.js, table-descriptions.ts); those are frozen, and come from the host.
  *
  * Strict (no `caller`/`arguments` walking into it); every built-in it uses is captured before any
  * rule can replace it.
@@ -216,7 +217,7 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
 
   const begin = runtime.begin;
   const finish = runtime.finish;
-  function control(json, maxOut, key, script, context, source) {
+  function control(json, maxOut, key, script, context, source, tables) {
     try {
       if (!reset()) return { kind: 'dirty' };
     } catch {
@@ -232,7 +233,7 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
       return thrown('rule', new ErrorCtor('the script must be statements of one script, not close the function it runs in'), false);
     if (typeof fn !== 'function') return { kind: 'dirty' };
     try {
-      reflectApply(begin, runtime, [json]);
+      reflectApply(begin, runtime, [json, tables]);
     } catch (error) {
       return thrown('begin', error);
     }

@@ -14,6 +14,7 @@ import { createRunTrace } from './run-trace.ts';
 import { PRELUDE_SOURCE, STANDARD_PARAMS } from './runtime/index.ts';
 import { createRuntimeSnapshot } from './runtime-snapshot.ts';
 import { scriptKey } from './script-cache.ts';
+import { TableDescriptions } from './table-descriptions.ts';
 import type {
   RuleSource,
   RunOptions,
@@ -40,9 +41,6 @@ function runtimeParams(params: Record<string, string>): Record<string, string> {
     if (PARAM_NAME.test(name) && typeof value === 'string') out[name] = value;
   return out;
 }
-
-const MAX_REMEMBERED_RULES = 1000;
-const MAX_REMEMBERED_TABLES = 16;
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -79,26 +77,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         onHostCall: (op, payload, trace) => handleHostCall(op, payload, trace, deps, handlers),
       }),
   );
-  /**
-   * The tables each rule version described in its runs: the next run gets their descriptions (from
-   * the dictionary of the moment) with its start, which saves a host call per table. Bounded.
-   */
-  const described = new Map<string, string[]>();
-  function rememberDescribed(key: string, tables: ReadonlySet<string>): void {
-    if (tables.size === 0) return;
-    const known = described.get(key) ?? [];
-    const added = [...tables].filter((table) => !known.includes(table));
-    if (added.length === 0) return;
-    if (!described.has(key) && described.size >= MAX_REMEMBERED_RULES) described.clear();
-    described.set(key, [...known, ...added].slice(0, MAX_REMEMBERED_TABLES));
-  }
-  function describedBefore(key: string, reader: RunOptions['reader']): { tables?: Record<string, unknown> } {
-    const names = described.get(key);
-    if (!names || !reader) return {};
-    const tables: Record<string, unknown> = {};
-    for (const name of names) tables[name] = reader.describe(name) ?? null;
-    return { tables };
-  }
+  const tableDescriptions = new TableDescriptions();
   const queue: Waiter[] = [];
   const queueLimit = options.queueLimit ?? 100;
   const checker = new RuleChecker();
@@ -178,22 +157,27 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         return result(trace, started, { error });
       }
       counters.runs += 1;
+      const tables = tableDescriptions.forRun(key, runOptions.reader ?? options.reader);
       const config = JSON.stringify({
         ruleName: rule.name,
         clientCallable: rule.clientCallable,
         params: runtimeParams(params),
         now: (runOptions.now ?? new Date()).toISOString(),
         standardParams: runtime.standardParams,
-        ...describedBefore(key, runOptions.reader ?? options.reader),
+        tablesToken: tables.token,
         ...(runOptions.args ? { args: runOptions.args } : {}),
         ...(runOptions.wantResult ? { wantResult: true } : {}),
         ...(runOptions.functions ? { functions: runOptions.functions } : {}),
       });
       try {
-        return result(trace, started, await slot.run(rule, key, config, trace, runOptions.wantResult));
+        return result(
+          trace,
+          started,
+          await slot.run(rule, key, config, tables, trace, runOptions.wantResult),
+        );
       } finally {
         releaseSlot(slot);
-        rememberDescribed(key, trace.described);
+        tableDescriptions.remember(key, trace.described);
       }
     },
 

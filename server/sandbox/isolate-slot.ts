@@ -19,6 +19,7 @@ import { needsOpenContext } from './rule-kind.ts';
 import { executeRun } from './run-execution.ts';
 import { type RunEnd, runFailure } from './run-failure.ts';
 import type { RunTrace } from './run-trace.ts';
+import type { RunTables } from './table-descriptions.ts';
 import type { RuntimeSnapshot } from './runtime-snapshot.ts';
 import { ScriptCache } from './script-cache.ts';
 import type { RecycleReason, RuleSource, SandboxLogger, SandboxStats } from './types.ts';
@@ -89,6 +90,7 @@ export class IsolateSlot {
     rule: RuleSource,
     key: string,
     config: string,
+    tables: RunTables,
     trace: RunTrace,
     wantResult = false,
   ): Promise<RunEnd> {
@@ -108,6 +110,7 @@ export class IsolateSlot {
             key,
             rule,
             config,
+            tables,
             trace,
             limits: this.#options.limits,
             started,

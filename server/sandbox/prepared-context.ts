@@ -10,6 +10,7 @@ import ivm from 'isolated-vm';
 import { ATTACH_FILE, attachSource } from './bootstrap.ts';
 import type { ControlResult } from './driver.ts';
 import type { RunTrace } from './run-trace.ts';
+import { type ContextTables, emptyContextTables } from './table-descriptions.ts';
 import type { RuntimeSnapshot } from './runtime-snapshot.ts';
 
 /** The scripts every context of an isolate runs before its first rule, compiled once per isolate. */
@@ -28,12 +29,15 @@ export type PreparedContext = {
       script: ivm.Script | null,
       context: ivm.Context | null,
       source: string | null,
+      tables: string | null,
     ) => ControlResult
   >;
   /** The rule versions (script-cache keys) compiled in this context: their script is not sent again. */
   compiled: Set<string>;
   /** Built-ins frozen: the kind runs share. An open context serves one run (rule-kind.ts). */
   locked: boolean;
+  /** The table descriptions the context holds (table-descriptions.ts). */
+  tables: ContextTables;
   /** Runs made in this context. */
   runs: number;
   /** Whether the last run left the context fit for another (set by executeRun). */
@@ -91,6 +95,7 @@ export async function prepareContext(
     control: control.value as PreparedContext['control'],
     compiled: new Set(),
     locked,
+    tables: emptyContextTables(),
     runs: 0,
     reusable: true,
     binding,

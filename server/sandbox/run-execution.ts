@@ -12,6 +12,7 @@ import { cpuUpperBound, otherThreadsCpuMs, watchLimits } from './limit-watch.ts'
 import type { PreparedContext } from './prepared-context.ts';
 import { type RunEnd, timeoutError } from './run-failure.ts';
 import { type RunTrace, recordBreach } from './run-trace.ts';
+import { holdTables, type RunTables, tablesToSend } from './table-descriptions.ts';
 import type { RuleSource } from './types.ts';
 
 export type Execution = {
@@ -22,6 +23,8 @@ export type Execution = {
   key: string;
   rule: RuleSource;
   config: string;
+  /** The rule's tables; the context gets those it does not hold yet. */
+  tables: RunTables;
   trace: RunTrace;
   limits: SandboxLimits;
   started: number;
@@ -85,6 +88,7 @@ export async function executeRun(x: Execution): Promise<RunEnd | Thrown | Dirty>
   const maxOut = x.wantResult ? MAX_RESULT_LENGTH : maxFinishLength(limits.maxAnswer);
   // The script and its text go in only the first time this context runs this version.
   const first = !prepared.compiled.has(x.key);
+  const sent = tablesToSend(prepared.tables, x.tables);
   try {
     const done = (await settle(
       prepared.control.apply(
@@ -96,6 +100,7 @@ export async function executeRun(x: Execution): Promise<RunEnd | Thrown | Dirty>
           first ? x.script : null,
           first ? prepared.context : null,
           first ? functionText(x.rule.name, x.rule.script) : null,
+          sent.json,
         ],
         { timeout: limits.wallMs, result: { copy: true } },
       ),
@@ -103,7 +108,10 @@ export async function executeRun(x: Execution): Promise<RunEnd | Thrown | Dirty>
     if (trace.breach) return { error: trace.breach };
     if (done.kind === 'dirty') return { dirty: true };
     prepared.reusable = done.kind === 'answer' || done.reusable;
-    if (prepared.reusable && first) prepared.compiled.add(x.key);
+    if (prepared.reusable) {
+      if (first) prepared.compiled.add(x.key);
+      holdTables(prepared.tables, sent.names, trace.described);
+    }
     // Now that the run is out of the isolate, cpuTime is the thread's true CPU time: a run that
     // used more than its limit fails, even if the watch (which sees wall time, see limit-watch.ts)
     // let it finish.

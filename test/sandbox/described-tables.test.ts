@@ -52,3 +52,37 @@ describe('table descriptions sent with the start of a run', () => {
     expect(describeCalls).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('table descriptions kept by a shared context', () => {
+  let dictionary = {};
+  let desk = false;
+  const describeSpy = vi.fn((table: string) => {
+    const described = fakeReader.describe(table);
+    if (!described || !desk) return described;
+    return {
+      ...described,
+      columns: [...described.columns, { name: 'u_desk', type: 'string', label: 'Desk' }],
+    };
+  });
+  const tokened: RecordReader = { ...fakeReader, describe: describeSpy, dictionaryToken: () => dictionary };
+  const shared = testHost({ isolates: 1, reader: tokened });
+  afterAll(() => shared.close());
+
+  it('sends each description once while the dictionary stays the same, and again after it changed', async () => {
+    const first = await shared.run(rule(SCRIPT, 'Kept'), {});
+    expect(first.answer, show(first)).toBe('/x.do?name=User 4&desk=false&none=false');
+    const described = describeSpy.mock.calls.length;
+    for (let i = 0; i < 3; i++) {
+      const again = await shared.run(rule(SCRIPT, 'Kept'), {});
+      expect(again.answer, show(again)).toBe('/x.do?name=User 4&desk=false&none=false');
+    }
+    expect(describeSpy.mock.calls.length, 'no description asked again').toBe(described);
+
+    // A changed dictionary is a new object: the context drops what it held and gets the new one.
+    desk = true;
+    dictionary = {};
+    const changed = await shared.run(rule(SCRIPT, 'Kept'), {});
+    expect(changed.answer, show(changed)).toBe('/x.do?name=User 4&desk=true&none=false');
+    expect(describeSpy.mock.calls.length).toBeGreaterThan(described);
+  });
+});

@@ -19,11 +19,14 @@
  *                                              the host assigns it); only when config.clientCallable is false
  *   ok:false becomes `throw new Error(message)` inside the isolate, catchable by the rule.
  * - This prelude defines one non-enumerable, configurable global `$runtime` (the host takes it off):
- *     begin(configJson)  config = {ruleName, clientCallable, params: {sysparm_*: string|null}, now (ISO),
- *                        standardParams: string[], pageSize?: number, functions?: string[]}
+ *     begin(configJson, tablesJson?)  config = {ruleName, clientCallable, params: {sysparm_*: string|null},
+ *                        now (ISO), standardParams: string[], pageSize?: number, functions?: string[],
+ *                        tablesToken?: number}; tablesJson (or config.tables) = {table: TableDescription|null}
+ *                        for the tables the rule used before. Descriptions are kept across runs while
+ *                        tablesToken stays the same non-zero number.
  *                        defines every sysparm_* param as a plain global (the standard ones null when
  *                        absent), `answer = null`, and one global function per name in `functions`.
- *                        It forgets the tables and referenced rows of earlier runs in the context.
+ *                        It forgets the referenced rows of earlier runs in the context.
  *     finish(scope?)     → '{"answer": string|null, "answerType": "string"|"null"|"undefined"|"number"|
  *                        "boolean"|"object"|"function"}'. The function named like the rule, when the script
  *                        defined one, is called first (SPEC §7); the answer is the global `answer` when set
@@ -106,6 +109,7 @@
     args: [],
     wantResult: false,
     mayDeclare: true,
+    tablesToken: 0,
   };
   const tables = new Map(); // table name → Table | null
   const refRows = new Map(); // table + '\u0000' + sys_id → row | null
@@ -186,7 +190,11 @@
     const type = typeof c.type === 'string' ? c.type : 'string';
     const label = typeof c.label === 'string' ? c.label : c.name;
     const reference = typeof c.reference === 'string' ? c.reference : null;
-    return { name: c.name, type, label, reference, choices: isArray(c.choices) ? c.choices : null };
+    const choices = isArray(c.choices) ? c.choices : null;
+    // Frozen, as the whole description: a context keeps it for later runs (table-descriptions.ts).
+    for (let i = 0; choices && i < choices.length; i++)
+      if (choices[i] !== null && typeof choices[i] === 'object') freeze(choices[i]);
+    return freeze({ name: c.name, type, label, reference, choices: choices && freeze(choices) });
   }
 
   function makeTable(name, d) {
@@ -201,7 +209,7 @@
     const displayField =
       typeof d.displayField === 'string' && cols[d.displayField] ? d.displayField : 'sys_id';
     const label = typeof d.label === 'string' ? d.label : name;
-    return { name, label, displayField, cols, names: objectKeys(cols) };
+    return freeze({ name, label, displayField, cols: freeze(cols), names: freeze(objectKeys(cols)) });
   }
 
   /** The table's description, or null when it is no business table. */
@@ -1078,18 +1086,21 @@
       callHost('call', `{"name":${q(name)},"args":${strictJson(args, `${name}(): arguments`)}}`);
   }
 
-  function begin(configJson) {
+  function begin(configJson, tablesJson) {
     const config = jsonParse(text(configJson, 'config'));
-    // A context may serve many runs (driver.ts): nothing read by an earlier run is kept, and a
-    // table's description is the one the host sends now (the dictionary may have changed).
-    mapClear(tables);
+    // A context may serve many runs (driver.ts): no row an earlier run read is kept, and table
+    // descriptions only while the host's dictionary is the same (tablesToken; 0: forget them).
     mapClear(refRows);
+    const token = typeof config.tablesToken === 'number' ? config.tablesToken : 0;
+    if (token === 0 || token !== run.tablesToken) mapClear(tables);
+    run.tablesToken = token;
     run.ruleName = typeof config.ruleName === 'string' ? config.ruleName : '';
     run.clientCallable = config.clientCallable !== false;
     run.mayDeclare = config.mayDeclareRuleFunction !== false;
     // Descriptions of the tables this rule used in its earlier runs, sent with the start so that
     // a GlideRecord on them needs no describe call (host.ts); any other table is asked as before.
-    const given = config.tables !== null && typeof config.tables === 'object' ? config.tables : null;
+    const sent = typeof tablesJson === 'string' ? jsonParse(tablesJson) : config.tables;
+    const given = sent !== null && typeof sent === 'object' ? sent : null;
     if (given) {
       const tableNames = objectKeys(given);
       for (let i = 0; i < tableNames.length; i++) {
