@@ -23,11 +23,12 @@ async function answerOf(script: string, name = 'TestRule', params: Record<string
 }
 
 /** What the next run sees of everything the runs below try to leave behind. */
-const LOOK = `var P = 'proto' + 'type'; answer = '/look?' + [typeof implicitStash, typeof varStash, typeof fnStash,
+const LOOK = `var P = 'proto' + 'type'; var gen = Reflect['getProto' + 'typeOf'](function* () {});
+  answer = '/look?' + [typeof implicitStash, typeof varStash, typeof fnStash,
   typeof letStash, typeof [].leak, typeof gs.stash, typeof GlideRecord[P].leak, typeof JSUtil.stash, typeof trap,
-  typeof fromMicrotask, typeof inherited, sysparm_caller_id].join(',');`;
-const CLEAN =
-  '/look?undefined,undefined,undefined,undefined,undefined,undefined,undefined,undefined,undefined,undefined,undefined,next';
+  typeof fromMicrotask, typeof inherited, typeof Intl.stash, typeof gen.stash, typeof arguments.callee.stash,
+  typeof JSON.parse, typeof gs.nowDateTime, Math.random() < 1, sysparm_caller_id].join(',');`;
+const CLEAN = `/look?${'undefined,'.repeat(14)}function,function,true,next`;
 
 async function expectClean(): Promise<void> {
   expect(await answerOf(LOOK, 'Look', { sysparm_caller_id: 'next' })).toBe(CLEAN);
@@ -63,6 +64,28 @@ describe('a context shared by runs', () => {
     expect(needsOpenContext(script)).toBe(false);
     // Sloppy mode, as on the original platform: the assignment is refused silently, in this run too.
     expect(await answerOf(script)).toBe('/f?undefinedundefined');
+    await expectClean();
+  });
+
+  it.each([
+    [
+      'replaces the runtime and JSON',
+      "gs = { stash: 1, nowDateTime: 1 }; JSON = null; GlideRecord = null; answer = '/r';",
+    ],
+    [
+      'stashes on Intl, Math and a hidden intrinsic',
+      "Intl.stash = 1; Math.random = function () { return 4; }; Reflect['getProto' + 'typeOf'](function* () {}).stash = 1; answer = '/h';",
+    ],
+    [
+      'stashes on the function it runs in',
+      "arguments.callee.stash = sysparm_caller_phone; answer = '/a?' + (arguments.callee.caller === null) + Object.isFrozen(arguments.callee);",
+    ],
+    ['assigns globals in bulk', "Object.assign(globalThis, { implicitStash: 1, trap: 2 }); answer = '/b';"],
+  ])('%s, and the next run sees none of it', async (_title, script) => {
+    expect(needsOpenContext(script)).toBe(false);
+    const result = await host.run(rule(script), { sysparm_caller_phone: '+14155550142' });
+    expect(result.outcome, show(result)).toBe('answer');
+    if (result.answer?.startsWith('/a?')) expect(result.answer).toBe('/a?truetrue');
     await expectClean();
   });
 
