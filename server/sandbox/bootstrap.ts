@@ -88,12 +88,9 @@ export function attachSource(locked: boolean): string {
   const driver = globalThis.$driver;
   delete globalThis.$driver;
   attach();
+  // Sealing makes one empty run first: the runtime's own functions are compiled and their inline
+  // caches warm here, between calls, instead of during the first (real) run.
   driver.seal(harden);
-  // One empty run, before any rule exists in this context: the runtime's own functions are compiled
-  // and their inline caches warm here, between calls, instead of during the first (real) run.
-  try {
-    driver.warm();
-  } catch {}
   return driver.control;
 })();`;
 }

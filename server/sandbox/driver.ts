@@ -1,8 +1,8 @@
 /**
  * The in-isolate code the host runs in every context after the runtime's prelude. It takes `$runtime`
  * off the global object, removes what a rule has no use for and could abuse, and leaves a `$driver`
- * global for the attach script (bootstrap.ts): `seal(harden)` once the context is locked down,
- * `warm()`, and `control(config, maxOut, key, script, context, source, tables)`, which the host keeps a
+ * global for the attach script (bootstrap.ts): `seal(harden)` once the context is locked down, and
+ * `control(config, maxOut, key, script, context, source, tables)`, which the host keeps a
  * Reference to. A run is ONE asynchronous call of control: it puts the context back as it was
  * sealed, begins the run, calls the rule and finishes it; the finish JSON comes back, or only its
  * length when longer than maxOut. A rule that throws is reported without calling its function.
@@ -20,11 +20,12 @@
  *   Error hardened, its accessors Error.prepareStackTrace and Error.stackTraceLimit refuse to be set;
  * - the rule's script is compiled once per version as the body of a function (script-cache.ts):
  *   its top-level var, let, const and function declarations belong to that run's call;
- * - the global object is compared with the copy taken when the context was sealed at the start of
- *   every run: properties a run added (its implicit globals, the parameters) are deleted, changed ones
- *   put back. A global object that cannot be
- *   put back (a non-configurable property added, its prototype replaced, made non-extensible) makes
- *   the run answer `dirty`: the host then drops the context and runs the rule in a fresh one;
+ * - the global object is sealed: its built-in and runtime globals read-only, `answer` and the
+ *   standard parameters writable slots, none deletable; at the start of every run the properties an
+ *   earlier run added (its implicit globals, other parameters) are deleted and the slots cleared.
+ *   A global object that cannot be put back (a non-configurable property added, a slot made
+ *   read-only, its prototype replaced, made non-extensible) makes the run answer `dirty`: the host
+ *   then drops the context and runs the rule in a fresh one;
  * - the runtime forgets the rows it read at begin, and its table descriptions when the dictionary
  *   changed (prelude.js, table-descriptions.ts); those are frozen, and come from the host.
  *
@@ -119,7 +120,7 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
 
   const G = globalThis;
   const reflectApply = Reflect.apply;
-  const { defineProperty, getPrototypeOf, isExtensible, is: sameValue } = Object;
+  const { defineProperty, getPrototypeOf, isExtensible } = Object;
   const { ownKeys, getOwnPropertyDescriptor, deleteProperty } = Reflect;
   const uncurry = (fn) => (self, ...args) => reflectApply(fn, self, args);
   const [mapGet, mapSet] = [Map.prototype.get, Map.prototype.set].map(uncurry);
@@ -163,44 +164,56 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
   };
 
   // ── The global object as sealed, and putting it back ─────────────────────────────────────────
-  let baseline = [];
   let baselineKeys = new SetCtor();
+  let slots = [];
   let globalProto = null;
   let hardenFn = null;
-  const sameDescriptor = (a, b) =>
-    sameValue(a.value, b.value) && a.get === b.get && a.set === b.set && a.writable === b.writable &&
-    a.enumerable === b.enumerable && a.configurable === b.configurable;
 
-  /** Once per context, after lockdown(): every global's value frozen, and the global object copied. */
+  /**
+   * Once per context, before any rule. A locked context (harden given, after lockdown()) has every
+   * global's value frozen; one empty run warms the runtime; then the global object is sealed: the
+   * globals that run assigned (answer and the standard parameters) stay writable, as slots every
+   * run's begin sets, every other one becomes read-only, and none can be deleted or redefined. So
+   * putting the global object back is deleting what a run added and clearing the slots. An open
+   * context (harden null) serves one run: its globals stay as they are, as on the original platform.
+   */
   function seal(harden) {
     hardenFn = harden ?? ((value) => value);
-    const keys = ownKeys(G);
-    for (let i = 0; harden && i < keys.length; i++) {
-      const d = getOwnPropertyDescriptor(G, keys[i]);
+    const before = ownKeys(G);
+    for (let i = 0; harden && i < before.length; i++) {
+      const d = getOwnPropertyDescriptor(G, before[i]);
       for (const value of [d.value, d.get, d.set])
         if (value !== G && ((typeof value === 'object' && value !== null) || typeof value === 'function')) harden(value);
     }
-    baseline = keys.map((key) => [key, getOwnPropertyDescriptor(G, key)]);
+    const builtIn = new SetCtor(before);
+    try {
+      warm();
+    } catch {}
+    const keys = ownKeys(G);
+    slots = [];
+    for (let i = 0; i < keys.length; i++) if (!setHas(builtIn, keys[i])) slots[slots.length] = keys[i];
+    for (let i = 0; harden && i < keys.length; i++) {
+      const d = getOwnPropertyDescriptor(G, keys[i]);
+      if ('value' in d) d.writable = d.writable && !setHas(builtIn, keys[i]);
+      d.configurable = false;
+      defineProperty(G, keys[i], d);
+    }
     baselineKeys = new SetCtor(keys);
     globalProto = getPrototypeOf(G);
   }
 
-  /** The global object back as sealed; false when it cannot be. Reads no property's value: no getter runs. */
+  /**
+   * The global object back as sealed; false when it cannot be (a property that will not be deleted,
+   * a slot made read-only, the object frozen or its prototype replaced). Reads no property's value:
+   * no getter a run left runs here.
+   */
   function reset() {
     if (getPrototypeOf(G) !== globalProto || !isExtensible(G)) return false;
     const keys = ownKeys(G);
     for (let i = 0; i < keys.length; i++)
       if (!setHas(baselineKeys, keys[i]) && !deleteProperty(G, keys[i])) return false;
-    for (let i = 0; i < baseline.length; i++) {
-      const [key, sealed] = baseline[i];
-      const now = getOwnPropertyDescriptor(G, key);
-      if (now !== undefined && sameDescriptor(now, sealed)) continue;
-      try {
-        defineProperty(G, key, sealed);
-      } catch {
-        return false;
-      }
-    }
+    // Strict code: a slot a run made read-only throws here, and the context is dropped.
+    for (let i = 0; i < slots.length; i++) G[slots[i]] = null;
     return true;
   }
 
@@ -256,9 +269,8 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
 
   /** One empty run, before any rule exists in this context, so the runtime's functions are warm. */
   function warm() {
-    reset();
     reflectApply(begin, runtime, ['{"ruleName":"","params":{}}']);
     reflectApply(finish, runtime, [{ answer: () => null, ruleFunction: undefined }]);
   }
-  return { seal, warm, control };
+  return { seal, control };
 })() });`;

@@ -130,12 +130,13 @@ describe('a context shared by runs', () => {
       "Object['define' + 'Property'](globalThis, 'implicitStash', { value: 1, configurable: false }); answer = '/nc';",
       "Object['setProto' + 'typeOf'](globalThis, { inherited: 1 }); answer = '/proto';",
       "answer = '/frozen'; Object.freeze(globalThis);",
+      "Object['define' + 'Property'](globalThis, 'answer', { value: '/read-only', writable: false });",
     ]) {
       expect(needsOpenContext(script)).toBe(false);
       expect((await host.run(rule(script), {})).outcome).toBe('answer');
       await expectClean();
     }
-    expect(host.stats().dirtyContexts - dirty).toBe(3);
+    expect(host.stats().dirtyContexts - dirty).toBe(4);
   });
 
   it('refuses a script that closes the function it runs in, and drops that context', async () => {
