@@ -185,6 +185,9 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
       for (const value of [d.value, d.get, d.set])
         if (value !== G && ((typeof value === 'object' && value !== null) || typeof value === 'function')) harden(value);
     }
+    // The global object's own prototype is no built-in SES knows: a run could stash on it what
+    // every later run would then read as a global.
+    for (let proto = getPrototypeOf(G); harden && proto !== null; proto = getPrototypeOf(proto)) harden(proto);
     const builtIn = new SetCtor(before);
     try {
       warm();

@@ -80,6 +80,10 @@ describe('a context shared by runs', () => {
       'stashes on the function it runs in',
       "arguments.callee.stash = sysparm_caller_phone; answer = '/a?' + (arguments.callee.caller === null) + Object.isFrozen(arguments.callee);",
     ],
+    [
+      "stashes on the global object's prototype",
+      "var gp = Reflect['getProto' + 'typeOf'](globalThis); gp.trap = sysparm_caller_phone; answer = '/gp?' + Object.isFrozen(gp);",
+    ],
     ['assigns globals in bulk', "Object.assign(globalThis, { implicitStash: 1, trap: 2 }); answer = '/b';"],
   ])('%s, and the next run sees none of it', async (_title, script) => {
     expect(needsOpenContext(script)).toBe(false);
