@@ -93,6 +93,34 @@ describe('a context shared by runs', () => {
     await expectClean();
   });
 
+  it('leaves nothing a rule can reach from the global object unfrozen, hidden intrinsics included', async () => {
+    // Everything reachable through properties, accessors and prototypes, and the prototypes of what
+    // syntax makes (iterators, generators, async functions, template objects); the global object
+    // itself is sealed instead (put back at every run).
+    const walk = `var G = this; var seen = new Set(); var open = []; var up = Reflect['getProto' + 'typeOf'];
+      function visit(o, path) {
+        if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) return;
+        seen.add(o);
+        if (o !== G && !Object.isFrozen(o)) open.push(path);
+        visit(up(o), path + '^');
+        var keys = Reflect.ownKeys(o);
+        for (var i = 0; i < keys.length; i++) {
+          var d = Reflect.getOwnPropertyDescriptor(o, keys[i]);
+          if ('value' in d) visit(d.value, path + '.' + String(keys[i]));
+          else { visit(d.get, path + '.get ' + String(keys[i])); visit(d.set, path + '.set ' + String(keys[i])); }
+        }
+      }
+      visit(G, 'globalThis');
+      var made = { gen: function* () {}, agen: async function* () {}, afn: async function () {}, arrow: () => 1,
+        arrIt: [][Symbol.iterator](), strIt: ''[Symbol.iterator](), mapIt: new Map()[Symbol.iterator](),
+        setIt: new Set()[Symbol.iterator](), reIt: 'a'.matchAll(/a/g), args: (function () { return arguments; })(),
+        promise: Promise.resolve(), date: new GlideDateTime(), tpl: (function (s) { return s; })\`x\` };
+      for (var k in made) visit(up(made[k]), k + '^');
+      answer = '/open?' + open.join('|');`;
+    expect(needsOpenContext(walk)).toBe(false);
+    expect(await answerOf(walk)).toBe('/open?');
+  });
+
   it('runs a rule that changes a prototype in a fresh open context, where its change works for that run', async () => {
     const script =
       "Array.prototype.sum = function () { return this.reduce(function (a, b) { return a + b; }, 0); }; answer = '/sum?' + [1, 2, 3].sum();";
