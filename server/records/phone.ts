@@ -31,18 +31,24 @@ function parseE164(text: string, defaultRegion: string): string | null {
   const normalised = text.startsWith('00') ? `+${text.slice(2)}` : text;
   const parsed = parsePhoneNumberFromString(normalised, defaultRegion as CountryCode);
   if (!parsed?.isPossible()) return null;
+  // The call log's masking asks for it next (call-log.ts): one parse serves both.
+  rememberNational(parsed.number, parsed.nationalNumber);
   return parsed.number;
 }
 
 const nationals = new Map<string, string | null>();
+
+function rememberNational(e164: string, national: string | null): void {
+  if (nationals.size >= RECENT_MAX) nationals.clear();
+  nationals.set(e164, national);
+}
 
 /** "+14155550142" → "4155550142": the number without its country code, as people write it at home. */
 export function nationalNumber(e164: string): string | null {
   const known = nationals.get(e164);
   if (known !== undefined) return known;
   const national = parsePhoneNumberFromString(e164)?.nationalNumber ?? null;
-  if (nationals.size >= RECENT_MAX) nationals.clear();
-  nationals.set(e164, national);
+  rememberNational(e164, national);
   return national;
 }
 

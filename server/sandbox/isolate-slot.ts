@@ -15,7 +15,7 @@ import {
   type PreparedContext,
   prepareContext,
 } from './prepared-context.ts';
-import { needsOpenContext } from './rule-kind.ts';
+import { needsOpenContextFor } from './rule-kind.ts';
 import { executeRun } from './run-execution.ts';
 import { type RunEnd, runFailure } from './run-failure.ts';
 import type { RunTrace } from './run-trace.ts';
@@ -123,7 +123,7 @@ export class IsolateSlot {
           this.#keepOrRelease(prepared, isolate);
         }
       };
-      const open = needsOpenContext(rule.script);
+      const open = needsOpenContextFor(key, rule.script);
       let done = await execute(open ? await this.#takeOpen() : await this.#takeContext());
       // An earlier run left the global object in a state that cannot be put back: a fresh context.
       if ('dirty' in done) {

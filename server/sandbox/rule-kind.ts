@@ -14,3 +14,16 @@ const CHANGES_BUILT_INS =
   /prototype|__proto__|__define|__lookup|defineProperty|defineProperties|setPrototypeOf|constructor|stackTraceLimit|prepareStackTrace|RegExp\s*[.[]|\\u/i;
 
 export const needsOpenContext = (script: string): boolean => CHANGES_BUILT_INS.test(script);
+
+const known = new Map<string, boolean>();
+
+/** needsOpenContext, remembered per rule version (script-cache key): a rule's text is kilobytes. */
+export function needsOpenContextFor(key: string, script: string): boolean {
+  let open = known.get(key);
+  if (open === undefined) {
+    if (known.size >= 1024) known.clear();
+    open = needsOpenContext(script);
+    known.set(key, open);
+  }
+  return open;
+}
