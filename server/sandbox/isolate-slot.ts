@@ -19,9 +19,9 @@ import { needsOpenContextFor } from './rule-kind.ts';
 import { executeRun } from './run-execution.ts';
 import { type RunEnd, runFailure } from './run-failure.ts';
 import type { RunTrace } from './run-trace.ts';
-import type { RunTables } from './table-descriptions.ts';
 import type { RuntimeSnapshot } from './runtime-snapshot.ts';
 import { ScriptCache } from './script-cache.ts';
+import type { RunTables } from './table-descriptions.ts';
 import type { RecycleReason, RuleSource, SandboxLogger, SandboxStats } from './types.ts';
 
 export type SlotCounters = Omit<SandboxStats, 'isolates' | 'busy' | 'queued' | 'readyContexts'>;

@@ -10,8 +10,8 @@ import ivm from 'isolated-vm';
 import { ATTACH_FILE, attachSource } from './bootstrap.ts';
 import type { ControlResult } from './driver.ts';
 import type { RunTrace } from './run-trace.ts';
-import { type ContextTables, emptyContextTables } from './table-descriptions.ts';
 import type { RuntimeSnapshot } from './runtime-snapshot.ts';
+import { type ContextTables, emptyContextTables } from './table-descriptions.ts';
 
 /** The scripts every context of an isolate runs before its first rule, compiled once per isolate. */
 export type BaseScripts = { locked: ivm.Script; open: ivm.Script };
