@@ -94,7 +94,11 @@ export function functionText(name: string, script: string): string {
   return `function(){\n${script}\n;return { answer: function () { return answer; }, ruleFunction: ${ruleFunction} };\n}`;
 }
 
-/** What control returns (copied out): the finish JSON or its length, or what was thrown and where; `dirty` when the context could not be put back. */
+/**
+ * What control returns, decoded from the one string it hands out: `A` and the finish JSON, `L` and
+ * its length when longer than maxOut, `N` when finish gave no string, `D` when the context could not
+ * be put back, `T` and the JSON of what was thrown and where.
+ */
 export type ControlResult =
   | { kind: 'answer'; json: string | null; length: number }
   | { kind: 'dirty' }
@@ -130,6 +134,7 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
   const MapCtor = Map;
   const SetCtor = Set;
   const toStr = String;
+  const jsonStringify = JSON.stringify;
   const RangeErrorCtor = RangeError;
   const lengthOf = (value) => (value === null || value === undefined ? 0 : +value.length);
   const guard = (target, name, label, subject) => {
@@ -153,7 +158,7 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
     const s = typeof value === 'string' ? value : value === undefined ? '' : toStr(value);
     return s.length > max ? s.slice(0, max) : s;
   };
-  const thrown = (phase, error, reusable = true) => {
+  const thrownOf = (phase, error, reusable) => {
     const primitive = error === null || (typeof error !== 'object' && typeof error !== 'function');
     try {
       if (primitive) return { kind: 'thrown', phase, name: 'Uncaught', message: text(error, 2000), stack: '', primitive, reusable };
@@ -162,6 +167,8 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
       return { kind: 'thrown', phase, name: 'Error', message: 'the rule threw a value that cannot be shown', stack: '', primitive, reusable };
     }
   };
+  // A string crosses to the host without isolated-vm's copying of an object (decodeControl).
+  const thrown = (phase, error, reusable = true) => 'T' + jsonStringify(thrownOf(phase, error, reusable));
 
   // ── The global object as sealed, and putting it back ─────────────────────────────────────────
   let baselineKeys = new SetCtor();
@@ -235,9 +242,9 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
   const finish = runtime.finish;
   function control(json, maxOut, key, script, context, source, tables) {
     try {
-      if (!reset()) return { kind: 'dirty' };
+      if (!reset()) return 'D';
     } catch {
-      return { kind: 'dirty' };
+      return 'D';
     }
     let fn;
     try {
@@ -247,7 +254,7 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
     }
     if (fn === null)
       return thrown('rule', new ErrorCtor('the script must be statements of one script, not close the function it runs in'), false);
-    if (typeof fn !== 'function') return { kind: 'dirty' };
+    if (typeof fn !== 'function') return 'D';
     try {
       reflectApply(begin, runtime, [json, tables]);
     } catch (error) {
@@ -265,9 +272,9 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
     } catch (error) {
       return thrown('rule', error);
     }
-    if (typeof out !== 'string') return { kind: 'answer', json: null, length: 0 };
+    if (typeof out !== 'string') return 'N';
     // A huge answer is measured here rather than copied out of the isolate.
-    return out.length > maxOut ? { kind: 'answer', json: null, length: out.length } : { kind: 'answer', json: out, length: out.length };
+    return out.length > maxOut ? 'L' + out.length : 'A' + out;
   }
 
   /** One empty run, before any rule exists in this context, so the runtime's functions are warm. */
@@ -277,3 +284,23 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
   }
   return { seal, control };
 })() });`;
+
+/** The host's side of control's string (see ControlResult); anything else is the driver's own bug. */
+export function decodeControl(out: unknown): ControlResult {
+  if (typeof out !== 'string' || out.length === 0) throw new Error('the sandbox driver returned no result');
+  const body = out.slice(1);
+  switch (out[0]) {
+    case 'A':
+      return { kind: 'answer', json: body, length: body.length };
+    case 'L':
+      return { kind: 'answer', json: null, length: Number(body) };
+    case 'N':
+      return { kind: 'answer', json: null, length: 0 };
+    case 'D':
+      return { kind: 'dirty' };
+    case 'T':
+      return JSON.parse(body) as ControlResult;
+    default:
+      throw new Error('the sandbox driver returned an unknown result');
+  }
+}

@@ -8,7 +8,6 @@
  */
 import ivm from 'isolated-vm';
 import { ATTACH_FILE, attachSource } from './bootstrap.ts';
-import type { ControlResult } from './driver.ts';
 import type { RunTrace } from './run-trace.ts';
 import type { RuntimeSnapshot } from './runtime-snapshot.ts';
 import { type ContextTables, emptyContextTables } from './table-descriptions.ts';
@@ -30,7 +29,7 @@ export type PreparedContext = {
       context: ivm.Context | null,
       source: string | null,
       tables: string | null,
-    ) => ControlResult
+    ) => string
   >;
   /** The rule versions (script-cache keys) compiled in this context: their script is not sent again. */
   compiled: Set<string>;

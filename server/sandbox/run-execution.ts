@@ -7,8 +7,8 @@
 import type ivm from 'isolated-vm';
 import type { SandboxLimits } from '../config/env.ts';
 import { MAX_RESULT_LENGTH, maxFinishLength, readAnswer } from './answer.ts';
-import { type ControlResult, functionText } from './driver.ts';
-import { cpuUpperBound, otherThreadsCpuMs, watchLimits } from './limit-watch.ts';
+import { type ControlResult, decodeControl, functionText } from './driver.ts';
+import { cpuUpperBound, otherThreadsCpuMs, recentOtherThreadsCpuMs, watchLimits } from './limit-watch.ts';
 import type { PreparedContext } from './prepared-context.ts';
 import { type RunEnd, timeoutError } from './run-failure.ts';
 import { type RunTrace, recordBreach } from './run-trace.ts';
@@ -67,7 +67,7 @@ export async function executeRun(x: Execution): Promise<RunEnd | Thrown | Dirty>
   const settle = <T>(promise: Promise<T>) => Promise.race([promise, abandoned]);
 
   const cpuStart = isolate.cpuTime;
-  const othersStart = otherThreadsCpuMs();
+  const othersStart = recentOtherThreadsCpuMs();
   const watch = watchLimits({
     cpuMs: limits.cpuMs,
     wallMs: limits.wallMs,
@@ -90,7 +90,7 @@ export async function executeRun(x: Execution): Promise<RunEnd | Thrown | Dirty>
   const first = !prepared.compiled.has(x.key);
   const sent = tablesToSend(prepared.tables, x.tables);
   try {
-    const done = (await settle(
+    const out = await settle(
       prepared.control.apply(
         undefined,
         [
@@ -102,10 +102,11 @@ export async function executeRun(x: Execution): Promise<RunEnd | Thrown | Dirty>
           first ? functionText(x.rule.name, x.rule.script) : null,
           sent.json,
         ],
-        { timeout: limits.wallMs, result: { copy: true } },
+        { timeout: limits.wallMs },
       ),
-    )) as ControlResult;
+    );
     if (trace.breach) return { error: trace.breach };
+    const done = decodeControl(out);
     if (done.kind === 'dirty') return { dirty: true };
     prepared.reusable = done.kind === 'answer' || done.reusable;
     if (prepared.reusable) {

@@ -7,8 +7,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   CPU_WATCH_FACTOR,
   cpuUpperBound,
+  OTHERS_SAMPLE_MS,
   otherThreadsCpuMs,
   processCpuMs,
+  recentOtherThreadsCpuMs,
   watchLimits,
 } from '../../server/sandbox/limit-watch.ts';
 import { rule, show, testHost } from './fixtures.ts';
@@ -49,6 +51,19 @@ describe('the CPU limit', () => {
     const worker = new Worker('const end = Date.now() + 60; while (Date.now() < end) {}', { eval: true });
     await new Promise((resolve) => worker.once('exit', resolve));
     expect(otherThreadsCpuMs() - spinning).toBeGreaterThan(40);
+  });
+
+  it('reads the other threads again only once its last reading is a few ms old', async () => {
+    const first = recentOtherThreadsCpuMs();
+    const worker = new Worker('const end = Date.now() + 40; while (Date.now() < end) {}', { eval: true });
+    await new Promise((resolve) => worker.once('exit', resolve));
+    // The worker's 40 ms are not seen by a reading taken within OTHERS_SAMPLE_MS of the last one...
+    const within = performance.now();
+    const cached = recentOtherThreadsCpuMs();
+    if (performance.now() - within < OTHERS_SAMPLE_MS) expect(cached).toBe(recentOtherThreadsCpuMs());
+    // ...and are once it is older.
+    await new Promise((resolve) => setTimeout(resolve, OTHERS_SAMPLE_MS + 5));
+    expect(recentOtherThreadsCpuMs() - first).toBeGreaterThan(25);
   });
 
   it('stops a runaway loop by the watch, and the next rule runs', async () => {
