@@ -84,7 +84,8 @@ export const defaultHandlers: HostHandlers = {
     const max = limits.maxRows;
     // One row more than allowed tells "too many" apart from "exactly the maximum".
     const asked = limit && limit <= max ? limit : max + 1;
-    const rows = await reader.select({ table, query, limit: asked, ...(offset ? { offset } : {}) });
+    const request = { table, query, limit: asked, ...(offset ? { offset } : {}) };
+    const rows = await (trace.ahead?.take(request) ?? reader.select(request));
     if (rows.length > max)
       breach(
         trace,
@@ -153,6 +154,8 @@ export async function handleHostCall(
       'BAD_CALL',
     );
   }
+  // A privileged function may write: nothing read ahead of it is taken after it (read-ahead.ts).
+  if (op === 'call' || op === 'write') trace.ahead?.stop();
   try {
     const handler = handlers[op as HostOp] as HostHandler<HostOp>;
     return envelope(await handler(parsed.data as never, trace, deps));

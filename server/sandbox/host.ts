@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { SANDBOX_ERROR, sandboxError } from './errors.ts';
 import { defaultHandlers, type HostCallDeps, type HostHandlers, handleHostCall } from './host-calls.ts';
 import { IsolateSlot, type SlotCounters } from './isolate-slot.ts';
+import { ReadAhead } from './read-ahead.ts';
 import { RuleChecker } from './rule-checker.ts';
 import type { RunEnd } from './run-failure.ts';
 import { createRunTrace } from './run-trace.ts';
@@ -78,6 +79,10 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
       }),
   );
   const tableDescriptions = new TableDescriptions();
+  const readAhead = new ReadAhead();
+  /** Client-callable runs on the host's own reader (a privileged run reads in its transaction). */
+  const mayReadAhead = (rule: RuleSource, runOptions: RunOptions) =>
+    rule.clientCallable && !runOptions.reader && !runOptions.wantResult && options.readAhead !== false;
   const queue: Waiter[] = [];
   const queueLimit = options.queueLimit ?? 100;
   const checker = new RuleChecker();
@@ -149,6 +154,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
       if (closed)
         return result(trace, started, { error: sandboxError('SANDBOX_CLOSED', 'the sandbox is closed') });
       const key = scriptKey(rule);
+      const callParams = runtimeParams(params);
       const slot = claim(key) ?? (await waitForSlot());
       if (!slot) {
         const error = closed
@@ -157,11 +163,16 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         return result(trace, started, { error });
       }
       counters.runs += 1;
+      // Started now that the run has its isolate: the database works while the run starts.
+      const readsAhead = mayReadAhead(rule, runOptions)
+        ? readAhead.start(key, callParams, options.reader)
+        : null;
+      if (readsAhead) trace.ahead = readsAhead;
       const tables = tableDescriptions.forRun(key, runOptions.reader ?? options.reader);
       const config = JSON.stringify({
         ruleName: rule.name,
         clientCallable: rule.clientCallable,
-        params: runtimeParams(params),
+        params: callParams,
         now: (runOptions.now ?? new Date()).toISOString(),
         standardParams: runtime.standardParams,
         tablesToken: tables.token,
@@ -178,6 +189,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
       } finally {
         releaseSlot(slot);
         tableDescriptions.remember(key, trace.described);
+        if (readsAhead) readAhead.learn(key, callParams, readsAhead);
       }
     },
 

@@ -5,6 +5,7 @@
  */
 import type { RecordReader } from '../records/types.ts';
 import type { SandboxError } from './errors.ts';
+import type { RunReadAhead } from './read-ahead.ts';
 import type { RunLog, RunOptions, RunRead, RunWrite } from './types.ts';
 
 export type RunTrace = {
@@ -27,6 +28,8 @@ export type RunTrace = {
   readonly described: Set<string>;
   /** Kept by the privileged service on the top-level run. */
   writeCount?: number;
+  /** Reads made ahead for this run (read-ahead.ts), when it may take them. */
+  ahead?: RunReadAhead;
 };
 
 export const createRunTrace = (

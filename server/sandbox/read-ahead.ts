@@ -1,0 +1,133 @@
+/**
+ * Reads made ahead. A rule's first queries usually depend on the call alone (the default rule looks
+ * its caller up by phone in sys_user, in cmn_notif_device and in the remembered picks), yet each
+ * waits for the one before: the rule asks, the host queries, the rule asks again. So the host keeps,
+ * per rule version, the selects of its last run whose query holds one of the call's parameter values,
+ * and starts them for the next call of that version, with that call's values, all at once, as the run
+ * starts. A select of the rule takes a result made ahead only when it is the very same request (table,
+ * query, limit, offset), and is counted, limited and traced like any other. Nothing is taken once the
+ * run has called a privileged function, which may have written. Only client-callable runs on the
+ * host's own reader read ahead.
+ *
+ * A read the rule then does not make is wasted database work: a template is kept only while the runs
+ * that follow make its read (one miss is forgiven, for rules whose path alternates).
+ */
+import type { RecordReader, RecordRow, SelectRequest } from '../records/types.ts';
+
+/** Shorter values (`true`, a digit) are too likely to appear in a query by chance. */
+const MIN_VALUE_LENGTH = 4;
+const MAX_AHEAD = 4;
+const MAX_RULES = 1000;
+const MAX_SCORE = 2;
+
+type Template = {
+  id: string;
+  table: string;
+  /** The query cut where the parameter's value was. */
+  parts: string[];
+  param: string;
+  limit: number;
+  offset: number | undefined;
+  score: number;
+};
+
+export const requestKey = (request: SelectRequest): string =>
+  `${request.table}\u0000${request.query}\u0000${request.limit}\u0000${request.offset ?? 0}`;
+
+/** One run's reads made ahead, and the selects it made (to learn from). */
+export class RunReadAhead {
+  readonly #pending = new Map<string, Promise<RecordRow[]>>();
+  readonly made: SelectRequest[] = [];
+  #stopped = false;
+
+  start(request: SelectRequest, reader: RecordReader): void {
+    const key = requestKey(request);
+    if (this.#pending.has(key)) return;
+    const rows = reader.select(request);
+    rows.catch(() => {}); // reported only if the rule makes this read (take)
+    this.#pending.set(key, rows);
+  }
+
+  /** The rows of this very request made ahead, once; undefined when there are none to take. */
+  take(request: SelectRequest): Promise<RecordRow[]> | undefined {
+    if (this.made.length < MAX_AHEAD * 4) this.made.push(request);
+    if (this.#stopped) return undefined;
+    const key = requestKey(request);
+    const rows = this.#pending.get(key);
+    this.#pending.delete(key);
+    return rows;
+  }
+
+  /** After a privileged call: what was read ahead may predate its writes. */
+  stop(): void {
+    this.#stopped = true;
+    this.#pending.clear();
+  }
+
+  get started(): number {
+    return this.#pending.size;
+  }
+}
+
+export class ReadAhead {
+  readonly #byRule = new Map<string, Template[]>();
+
+  /** Starts the reads the last runs of this rule version made with their own values, with this call's. */
+  start(key: string, params: Record<string, string>, reader: RecordReader): RunReadAhead {
+    const run = new RunReadAhead();
+    for (const template of this.#byRule.get(key) ?? []) {
+      const value = params[template.param];
+      if (value === undefined || value.length < MIN_VALUE_LENGTH) continue;
+      run.start(
+        {
+          table: template.table,
+          query: template.parts.join(value),
+          limit: template.limit,
+          ...(template.offset !== undefined ? { offset: template.offset } : {}),
+        },
+        reader,
+      );
+    }
+    return run;
+  }
+
+  /** What the run's selects teach about the next run of its rule version. */
+  learn(key: string, params: Record<string, string>, run: RunReadAhead): void {
+    const before = new Map((this.#byRule.get(key) ?? []).map((template) => [template.id, template]));
+    const next = new Map<string, Template>();
+    for (const request of run.made) {
+      const template = templateOf(request, params);
+      if (!template || next.has(template.id)) continue;
+      const known = before.get(template.id);
+      next.set(template.id, { ...template, score: Math.min(MAX_SCORE, (known?.score ?? 0) + 1) });
+    }
+    // A template this run did not need stays for one more run only if it had been needed twice.
+    for (const [id, template] of before)
+      if (!next.has(id) && template.score > 1) next.set(id, { ...template, score: template.score - 1 });
+    const templates = [...next.values()].slice(0, MAX_AHEAD);
+    if (templates.length === 0) {
+      this.#byRule.delete(key);
+      return;
+    }
+    if (!this.#byRule.has(key) && this.#byRule.size >= MAX_RULES) this.#byRule.clear();
+    this.#byRule.set(key, templates);
+  }
+}
+
+/** The request as a template of one parameter's value, when its query holds one. */
+function templateOf(request: SelectRequest, params: Record<string, string>): Omit<Template, 'score'> | null {
+  for (const [param, value] of Object.entries(params)) {
+    if (value.length < MIN_VALUE_LENGTH || !request.query.includes(value)) continue;
+    const parts = request.query.split(value);
+    const offset = request.offset;
+    return {
+      id: [request.table, param, request.limit, offset ?? 0, ...parts].join('\u0000'),
+      table: request.table,
+      parts,
+      param,
+      limit: request.limit,
+      offset,
+    };
+  }
+  return null;
+}

@@ -1,0 +1,148 @@
+/**
+ * Reads made ahead (server/sandbox/read-ahead.ts): a rule's call-dependent selects start as its next
+ * run starts, and the rule takes them only when it makes the very same request.
+ */
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { RecordReader, SelectRequest } from '../../server/records/types.ts';
+import { ReadAhead } from '../../server/sandbox/read-ahead.ts';
+import { fakeReader, rule, show, testHost } from './fixtures.ts';
+
+const select = (query: string, limit = 1001): SelectRequest => ({ table: 'sys_user', query, limit });
+
+function countingReader() {
+  const selects: string[] = [];
+  const reader: RecordReader = {
+    ...fakeReader,
+    select: vi.fn(async (request: SelectRequest) => {
+      selects.push(request.query);
+      return fakeReader.select(request);
+    }),
+  };
+  return { reader, selects };
+}
+
+describe('read-ahead templates', () => {
+  it("starts the last run's call-dependent selects with the new call's values, and hands each out once", async () => {
+    const { reader, selects } = countingReader();
+    const ahead = new ReadAhead();
+    const first = ahead.start('R', { sysparm_caller_id: 'User 4' }, reader);
+    expect(first.take(select('name=User 4'))).toBeUndefined();
+    first.take(select('active=true'));
+    ahead.learn('R', { sysparm_caller_id: 'User 4' }, first);
+
+    const second = ahead.start('R', { sysparm_caller_id: 'User 6' }, reader);
+    // Only the select that held the call's value is made ahead, with the new value.
+    expect(selects).toEqual(['name=User 6']);
+    expect(second.take(select('name=User 4'))).toBeUndefined();
+    expect(second.take(select('name=User 6', 50)), 'another limit is another request').toBeUndefined();
+    const rows = second.take(select('name=User 6'));
+    expect(await rows).toEqual([{ sys_id: 'u6', name: 'User 6', active: true }]);
+    expect(second.take(select('name=User 6')), 'taken once').toBeUndefined();
+  });
+
+  it('ignores values too short to be told from the rest of a query', () => {
+    const { reader, selects } = countingReader();
+    const ahead = new ReadAhead();
+    const run = ahead.start('R', { sysparm_caller_id: 'tru' }, reader);
+    run.take(select('active=true'));
+    ahead.learn('R', { sysparm_caller_id: 'tru' }, run);
+    ahead.start('R', { sysparm_caller_id: 'fals' }, reader);
+    expect(selects).toEqual([]);
+  });
+
+  it('stops handing out reads made ahead after a privileged call', () => {
+    const { reader } = countingReader();
+    const ahead = new ReadAhead();
+    const run = ahead.start('R', { sysparm_caller_id: 'User 4' }, reader);
+    run.take(select('name=User 4'));
+    ahead.learn('R', { sysparm_caller_id: 'User 4' }, run);
+    const next = ahead.start('R', { sysparm_caller_id: 'User 8' }, reader);
+    next.stop();
+    expect(next.take(select('name=User 8'))).toBeUndefined();
+  });
+
+  it('drops a template its runs stop needing, after forgiving one miss of one needed twice', () => {
+    const { reader, selects } = countingReader();
+    const ahead = new ReadAhead();
+    const runWith = (value: string, queries: string[]) => {
+      const run = ahead.start('R', { sysparm_caller_id: value }, reader);
+      for (const query of queries) run.take(select(query));
+      ahead.learn('R', { sysparm_caller_id: value }, run);
+    };
+    runWith('User 1', ['name=User 1']);
+    runWith('User 2', ['name=User 2']); // needed twice
+    runWith('User 3', []); // missed once: kept, made ahead for the next run
+    selects.length = 0;
+    runWith('User 5', []); // missed again: dropped
+    expect(selects).toEqual(['name=User 5']);
+    selects.length = 0;
+    ahead.start('R', { sysparm_caller_id: 'User 7' }, reader);
+    expect(selects).toEqual([]);
+  });
+
+  it('keeps a read made ahead that failed to itself unless the rule makes it', async () => {
+    const failing: RecordReader = { ...fakeReader, select: () => Promise.reject(new Error('down')) };
+    const ahead = new ReadAhead();
+    const run = ahead.start('R', { sysparm_caller_id: 'User 4' }, failing);
+    run.take(select('name=User 4'));
+    ahead.learn('R', { sysparm_caller_id: 'User 4' }, run);
+    const next = ahead.start('R', { sysparm_caller_id: 'User 8' }, failing);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // no unhandled rejection meanwhile
+    await expect(next.take(select('name=User 8'))).rejects.toThrow('down');
+  });
+});
+
+describe('read-ahead in the sandbox host', () => {
+  const { reader, selects } = countingReader();
+  const host = testHost({ isolates: 1, reader });
+  afterAll(() => host.close());
+  const LOOKUP = `var u = new GlideRecord('sys_user'); u.addQuery('name', sysparm_caller_name); u.query();
+    answer = u.next() ? '/sys_user.do?sys_id=' + u.sys_id : '/none';`;
+
+  it("answers each call with its own caller's rows, the database asked once per call", async () => {
+    for (const [i, name] of ['User 2', 'User 4', 'User 6', 'User 3'].entries()) {
+      selects.length = 0;
+      const running = host.run(rule(LOOKUP, 'Lookup'), { sysparm_caller_name: name });
+      // Made ahead: asked as the run starts, before the rule could have asked.
+      expect(selects, `call ${i} as it starts`).toEqual(i === 0 ? [] : [`name=${name}`]);
+      const result = await running;
+      expect(result.answer, show(result)).toBe(`/sys_user.do?sys_id=u${name.slice(5)}`);
+      expect(result.reads, show(result)).toEqual([{ table: 'sys_user', query: `name=${name}`, rows: 1 }]);
+      // From the second call on, the one select was made ahead, and the rule took it.
+      expect(selects, `call ${i}`).toEqual([`name=${name}`]);
+    }
+  });
+
+  it('makes no read ahead for a run on a reader of its own (a privileged transaction)', async () => {
+    const own = countingReader();
+    selects.length = 0;
+    const result = await host.run(
+      rule(LOOKUP, 'Lookup'),
+      { sysparm_caller_name: 'User 8' },
+      { reader: own.reader },
+    );
+    expect(result.answer, show(result)).toBe('/sys_user.do?sys_id=u8');
+    expect(selects).toEqual([]);
+    expect(own.selects).toEqual(['name=User 8']);
+  });
+
+  it('asks the database again for a select made after a privileged call', async () => {
+    const counted = countingReader();
+    const withCall = testHost({ isolates: 1, reader: counted.reader, handlers: { call: () => 'done' } });
+    try {
+      const script = `var done = Helper(); ${LOOKUP}`;
+      await withCall.run(rule(script, 'Calls'), { sysparm_caller_name: 'User 2' }, { functions: ['Helper'] });
+      counted.selects.length = 0;
+      const result = await withCall.run(
+        rule(script, 'Calls'),
+        { sysparm_caller_name: 'User 4' },
+        { functions: ['Helper'] },
+      );
+      expect(result.answer, show(result)).toBe('/sys_user.do?sys_id=u4');
+      // Once made ahead, once after the call: the second is the one the rule read.
+      expect(counted.selects).toEqual(['name=User 4', 'name=User 4']);
+    } finally {
+      await withCall.close();
+    }
+  });
+});
