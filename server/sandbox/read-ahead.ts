@@ -50,8 +50,9 @@ export class RunReadAhead {
 
   /** The rows of this very request made ahead, once; undefined when there are none to take. */
   take(request: SelectRequest): Promise<RecordRow[]> | undefined {
-    if (this.made.length < MAX_AHEAD * 4) this.made.push(request);
+    // A select after a privileged call could never take a read made ahead: not one to learn.
     if (this.#stopped) return undefined;
+    if (this.made.length < MAX_AHEAD * 4) this.made.push(request);
     const key = requestKey(request);
     const rows = this.#pending.get(key);
     this.#pending.delete(key);

@@ -126,21 +126,24 @@ describe('read-ahead in the sandbox host', () => {
     expect(own.selects).toEqual(['name=User 8']);
   });
 
-  it('asks the database again for a select made after a privileged call', async () => {
+  it('asks the database again for a select made after a privileged call, and learns nothing from it', async () => {
     const counted = countingReader();
     const withCall = testHost({ isolates: 1, reader: counted.reader, handlers: { call: () => 'done' } });
+    const options = { functions: ['Helper'] };
     try {
-      const script = `var done = Helper(); ${LOOKUP}`;
-      await withCall.run(rule(script, 'Calls'), { sysparm_caller_name: 'User 2' }, { functions: ['Helper'] });
+      // The first call takes the path that looks the caller up at once: its select is learnt.
+      const script = `if (sysparm_query != 'call first') { ${LOOKUP} } else { var done = Helper(); ${LOOKUP} }`;
+      await withCall.run(rule(script, 'Calls'), { sysparm_caller_name: 'User 2' }, options);
       counted.selects.length = 0;
-      const result = await withCall.run(
-        rule(script, 'Calls'),
-        { sysparm_caller_name: 'User 4' },
-        { functions: ['Helper'] },
-      );
+      const params = { sysparm_caller_name: 'User 4', sysparm_query: 'call first' };
+      const result = await withCall.run(rule(script, 'Calls'), params, options);
       expect(result.answer, show(result)).toBe('/sys_user.do?sys_id=u4');
-      // Once made ahead, once after the call: the second is the one the rule read.
+      // Made ahead, then not taken after the call: asked again.
       expect(counted.selects).toEqual(['name=User 4', 'name=User 4']);
+      counted.selects.length = 0;
+      await withCall.run(rule(script, 'Calls'), { ...params, sysparm_caller_name: 'User 6' }, options);
+      // The template, needed once, was dropped after that miss; the select after the call taught nothing.
+      expect(counted.selects).toEqual(['name=User 6']);
     } finally {
       await withCall.close();
     }
