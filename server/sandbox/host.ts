@@ -82,7 +82,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
   const readAhead = new ReadAhead();
   /** Client-callable runs on the host's own reader (a privileged run reads in its transaction). */
   const mayReadAhead = (rule: RuleSource, runOptions: RunOptions) =>
-    rule.clientCallable && !runOptions.reader && !runOptions.wantResult && options.readAhead !== false;
+    rule.clientCallable && !runOptions.reader && !runOptions.wantResult;
   const queue: Waiter[] = [];
   const queueLimit = options.queueLimit ?? 100;
   const checker = new RuleChecker();

@@ -64,10 +64,6 @@ export class RunReadAhead {
     this.#stopped = true;
     this.#pending.clear();
   }
-
-  get started(): number {
-    return this.#pending.size;
-  }
 }
 
 export class ReadAhead {

@@ -82,8 +82,6 @@ export type SandboxHostOptions = {
   contextsPerIsolate?: number;
   /** Runs one context serves before it is dropped for a fresh one (default 1000). */
   runsPerContext?: number;
-  /** Start a rule's call-dependent reads as its run starts (read-ahead.ts; default true). */
-  readAhead?: boolean;
   /** Runs that may wait for an isolate before SANDBOX_BUSY (default 100). */
   queueLimit?: number;
   /** Recycle an isolate after this many contexts (default 1000). */

@@ -108,7 +108,6 @@
     pageSize: 0,
     args: [],
     wantResult: false,
-    mayDeclare: true,
     tablesToken: 0,
   };
   const tables = new Map(); // table name → Table | null
@@ -1096,7 +1095,6 @@
     run.tablesToken = token;
     run.ruleName = typeof config.ruleName === 'string' ? config.ruleName : '';
     run.clientCallable = config.clientCallable !== false;
-    run.mayDeclare = config.mayDeclareRuleFunction !== false;
     // Descriptions of the tables this rule used in its earlier runs, sent with the start so that
     // a GlideRecord on them needs no describe call (host.ts); any other table is asked as before.
     const sent = typeof tablesJson === 'string' ? jsonParse(tablesJson) : config.tables;
@@ -1158,8 +1156,6 @@
     const name = run.ruleName;
     if (!IDENTIFIER.test(name)) return undefined;
     if (G[name] !== undefined) return G[name];
-    // The host saw that the script's text cannot declare the name: no eval (it costs a compile).
-    if (!run.mayDeclare) return undefined;
     try {
       return indirectEval(`typeof ${name} === 'function' ? ${name} : undefined`);
     } catch {
