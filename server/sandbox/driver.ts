@@ -97,7 +97,9 @@ export function functionText(name: string, script: string): string {
 /**
  * What control returns, decoded from the one string it hands out: `A` and the finish JSON, `L` and
  * its length when longer than maxOut, `N` when finish gave no string, `D` when the context could not
- * be put back, `T` and the JSON of what was thrown and where.
+ * be put back, `T` and the JSON of what was thrown and where. Any of these after a rule ran may be
+ * preceded by `G`, the JSON of the given reads it took (read-ahead.ts) and a newline (which JSON
+ * text never holds unescaped): `taken` carries that JSON.
  */
 export type ControlResult =
   | { kind: 'answer'; json: string | null; length: number }
@@ -240,6 +242,7 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
 
   const begin = runtime.begin;
   const finish = runtime.finish;
+  const taken = runtime.taken;
   function control(json, maxOut, key, script, context, source, tables) {
     try {
       if (!reset()) return 'D';
@@ -260,6 +263,13 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
     } catch (error) {
       return thrown('begin', error);
     }
+    const out = runRule(fn, maxOut);
+    // The reads the host handed in that the rule took (read-ahead.ts), ahead of the result.
+    const took = typeof taken === 'function' ? reflectApply(taken, runtime, []) : '';
+    return took === '' ? out : 'G' + took + '\\n' + out;
+  }
+
+  function runRule(fn, maxOut) {
     let scope;
     try {
       scope = reflectApply(fn, undefined, []);
@@ -286,8 +296,13 @@ Object.defineProperty(globalThis, '$driver', { configurable: true, value: (() =>
 })() });`;
 
 /** The host's side of control's string (see ControlResult); anything else is the driver's own bug. */
-export function decodeControl(out: unknown): ControlResult {
+export function decodeControl(out: unknown): ControlResult & { taken?: string } {
   if (typeof out !== 'string' || out.length === 0) throw new Error('the sandbox driver returned no result');
+  if (out[0] === 'G') {
+    const end = out.indexOf('\n');
+    if (end < 0) throw new Error('the sandbox driver returned an unfinished result');
+    return { ...decodeControl(out.slice(end + 1)), taken: out.slice(1, end) };
+  }
   const body = out.slice(1);
   switch (out[0]) {
     case 'A':

@@ -109,6 +109,10 @@ export const defaultHandlers: HostHandlers = {
   },
 };
 
+/** A run made more host calls than it may (reads handed in with its start count too, run-execution.ts). */
+export const hostCallsError = (limit: number) =>
+  sandboxError('RULE_HOST_CALLS', `more than ${limit} host calls (queries, logs) in one run`, { limit });
+
 const envelope = (value: unknown) => JSON.stringify({ ok: true, value: value ?? null });
 const failure = (message: string, code?: string) =>
   JSON.stringify({ ok: false, error: code ? { message, code } : { message } });
@@ -125,16 +129,7 @@ export async function handleHostCall(
   if (trace.breach) return failure(trace.breach.message, trace.breach.code);
   trace.hostCalls += 1;
   if (trace.hostCalls > deps.limits.hostCalls) {
-    const error = recordBreach(
-      trace,
-      sandboxError(
-        'RULE_HOST_CALLS',
-        `more than ${deps.limits.hostCalls} host calls (queries, logs) in one run`,
-        {
-          limit: deps.limits.hostCalls,
-        },
-      ),
-    );
+    const error = recordBreach(trace, hostCallsError(deps.limits.hostCalls));
     return failure(error.message, error.code);
   }
   if (typeof op !== 'string' || !Object.hasOwn(schemas, op)) return failure('unknown host call', 'BAD_CALL');

@@ -43,6 +43,12 @@ function runtimeParams(params: Record<string, string>): Record<string, string> {
   return out;
 }
 
+/**
+ * How long a run's start waits for its reads made ahead to be handed in (read-ahead.ts): its rule
+ * would wait for them at its first select anyway; one still out after this is taken through the host.
+ */
+const HAND_OUT_WAIT_MS = 50;
+
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
 export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHost {
@@ -169,6 +175,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         : null;
       if (readsAhead) trace.ahead = readsAhead;
       const tables = tableDescriptions.forRun(key, runOptions.reader ?? options.reader);
+      const given = readsAhead ? await readsAhead.handOut(limits.maxRows, HAND_OUT_WAIT_MS) : [];
       const config = JSON.stringify({
         ruleName: rule.name,
         clientCallable: rule.clientCallable,
@@ -179,6 +186,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         ...(runOptions.args ? { args: runOptions.args } : {}),
         ...(runOptions.wantResult ? { wantResult: true } : {}),
         ...(runOptions.functions ? { functions: runOptions.functions } : {}),
+        ...(given.length > 0 ? { maxRows: limits.maxRows, given } : {}),
       });
       try {
         return result(

@@ -9,10 +9,22 @@
  * run has called a privileged function, which may have written. Only client-callable runs on the
  * host's own reader read ahead.
  *
+ * HANDED IN WITH THE RUN'S START. Each select that leaves the isolate costs two thread hops, and on
+ * this project's machines a hop between two cores costs tens of microseconds (a woken core), more
+ * than the query's own work. So the host waits briefly for the reads made ahead (handOut) and sends
+ * the settled ones with the run's config; the runtime answers a select of the very same request from
+ * them without a host call, and once only (prelude.js `given`). It reports what it took when the run
+ * ends (`taken`): the host checks each against what it handed out, puts it in the trace's reads where
+ * it was made, counts it as a host call, and learns from it. A read that failed, or returned more rows
+ * than a rule may read, is not handed in: the rule's select takes it from the host as before, with its
+ * error. A run stopped by a limit (CPU, wall time, memory) reports no taken read.
+ *
  * A read the rule then does not make is wasted database work: a template is kept only while the runs
  * that follow make its read (one miss is forgiven, for rules whose path alternates).
  */
+import { z } from 'zod';
 import type { RecordReader, RecordRow, SelectRequest } from '../records/types.ts';
+import type { RunRead } from './types.ts';
 
 /** Shorter values (`true`, a digit) are too likely to appear in a query by chance. */
 const MIN_VALUE_LENGTH = 4;
@@ -31,21 +43,84 @@ type Template = {
   score: number;
 };
 
+/** The request as the runtime computes it too (prelude.js givenKey): keep both the same. */
 export const requestKey = (request: SelectRequest): string =>
   `${request.table}\u0000${request.query}\u0000${request.limit}\u0000${request.offset ?? 0}`;
 
+/** A read made ahead as the run's config carries it to the runtime. */
+export type GivenRead = { key: string; rows: RecordRow[] };
+
+type Pending = { request: SelectRequest; rows: Promise<RecordRow[]>; settled?: RecordRow[] };
+
+/** What the runtime reports it took (prelude.js `taken()`): the read's key, and how many reads the run had made before it. */
+const takenSchema = z.array(z.object({ at: z.number().int().min(0), key: z.string() })).max(MAX_AHEAD);
+
 /** One run's reads made ahead, and the selects it made (to learn from). */
 export class RunReadAhead {
-  readonly #pending = new Map<string, Promise<RecordRow[]>>();
+  readonly #pending = new Map<string, Pending>();
+  /** Handed in with the run's start: the runtime may take each once. */
+  readonly #handed = new Map<string, { request: SelectRequest; rows: number }>();
   readonly made: SelectRequest[] = [];
   #stopped = false;
 
   start(request: SelectRequest, reader: RecordReader): void {
     const key = requestKey(request);
     if (this.#pending.has(key)) return;
-    const rows = reader.select(request);
-    rows.catch(() => {}); // reported only if the rule makes this read (take)
-    this.#pending.set(key, rows);
+    const pending: Pending = { request, rows: reader.select(request) };
+    pending.rows.then(
+      (rows) => {
+        pending.settled = rows;
+      },
+      () => {}, // reported only if the rule makes this read (take)
+    );
+    this.#pending.set(key, pending);
+  }
+
+  /**
+   * The reads made ahead that are done within `waitMs` and hold at most `maxRows` rows, no longer
+   * pending: the run's start carries them into the isolate.
+   */
+  async handOut(maxRows: number, waitMs: number): Promise<GivenRead[]> {
+    if (this.#pending.size === 0) return [];
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#pending.values()].map((pending) => pending.rows)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, waitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    const given: GivenRead[] = [];
+    for (const [key, pending] of this.#pending) {
+      const rows = pending.settled;
+      if (!rows || rows.length > maxRows) continue;
+      this.#pending.delete(key);
+      this.#handed.set(key, { request: pending.request, rows: rows.length });
+      given.push({ key, rows });
+    }
+    return given;
+  }
+
+  /**
+   * The reads the runtime reports it took, checked against those handed out (each once), put in
+   * `reads` where the run made them and noted as made; the number accepted. A report that is not
+   * what the runtime writes is the sandbox's own bug: it throws.
+   */
+  acceptTaken(json: string, reads: RunRead[]): number {
+    const taken = takenSchema.parse(JSON.parse(json));
+    for (const { at, key } of taken) {
+      const handed = this.#handed.get(key);
+      if (!handed) throw new Error('the runtime reported a read it was not handed');
+      this.#handed.delete(key);
+      const { request } = handed;
+      reads.splice(Math.min(at, reads.length), 0, {
+        table: request.table,
+        query: request.query,
+        rows: handed.rows,
+      });
+      if (this.made.length < MAX_AHEAD * 4) this.made.splice(Math.min(at, this.made.length), 0, request);
+    }
+    return taken.length;
   }
 
   /** The rows of this very request made ahead, once; undefined when there are none to take. */
@@ -54,9 +129,9 @@ export class RunReadAhead {
     if (this.#stopped) return undefined;
     if (this.made.length < MAX_AHEAD * 4) this.made.push(request);
     const key = requestKey(request);
-    const rows = this.#pending.get(key);
+    const pending = this.#pending.get(key);
     this.#pending.delete(key);
-    return rows;
+    return pending?.rows;
   }
 
   /** After a privileged call: what was read ahead may predate its writes. */

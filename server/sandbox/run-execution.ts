@@ -8,6 +8,7 @@ import type ivm from 'isolated-vm';
 import type { SandboxLimits } from '../config/env.ts';
 import { MAX_RESULT_LENGTH, maxFinishLength, readAnswer } from './answer.ts';
 import { type ControlResult, decodeControl, functionText } from './driver.ts';
+import { hostCallsError } from './host-calls.ts';
 import { cpuUpperBound, otherThreadsCpuMs, recentOtherThreadsCpuMs, watchLimits } from './limit-watch.ts';
 import type { PreparedContext } from './prepared-context.ts';
 import { type RunEnd, timeoutError } from './run-failure.ts';
@@ -108,6 +109,13 @@ export async function executeRun(x: Execution): Promise<RunEnd | Thrown | Dirty>
     if (trace.breach) return { error: trace.breach };
     const done = decodeControl(out);
     if (done.kind === 'dirty') return { dirty: true };
+    if (done.taken !== undefined) {
+      // Reads handed in with the start and taken in the isolate: traced and counted as host calls.
+      if (!trace.ahead) throw new Error('the runtime reported reads it was never handed');
+      trace.hostCalls += trace.ahead.acceptTaken(done.taken, trace.reads);
+      if (trace.hostCalls > limits.hostCalls) recordBreach(trace, hostCallsError(limits.hostCalls));
+      if (trace.breach) return { error: trace.breach };
+    }
     prepared.reusable = done.kind === 'answer' || done.reusable;
     if (prepared.reusable) {
       if (first) prepared.compiled.add(x.key);

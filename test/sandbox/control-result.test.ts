@@ -24,8 +24,22 @@ describe("the driver's result", () => {
     expect(decodeControl(`T${JSON.stringify(thrown)}`)).toEqual(thrown);
   });
 
+  it('reads the reads a run took ahead of any result', () => {
+    const taken = '[{"at":0,"key":"sys_user\\u0000name=a\\nb"}]';
+    expect(decodeControl(`G${taken}\nA{"answer":"/x"}`)).toEqual({
+      kind: 'answer',
+      json: '{"answer":"/x"}',
+      length: 15,
+      taken,
+    });
+    expect(decodeControl(`G${taken}\nT{"kind":"thrown","phase":"rule"}`)).toMatchObject({
+      kind: 'thrown',
+      taken,
+    });
+  });
+
   it('refuses anything else as the driver failing, not as an answer', () => {
-    for (const out of ['', 'X', undefined, 42, { kind: 'answer' }])
+    for (const out of ['', 'X', 'G[]', undefined, 42, { kind: 'answer' }])
       expect(() => decodeControl(out)).toThrow(/sandbox driver returned/);
   });
 });

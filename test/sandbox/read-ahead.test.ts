@@ -4,8 +4,10 @@
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { RecordReader, SelectRequest } from '../../server/records/types.ts';
-import { ReadAhead } from '../../server/sandbox/read-ahead.ts';
-import { fakeReader, rule, show, testHost } from './fixtures.ts';
+import { defaultHandlers } from '../../server/sandbox/host-calls.ts';
+import { ReadAhead, requestKey } from '../../server/sandbox/read-ahead.ts';
+import type { RunRead } from '../../server/sandbox/types.ts';
+import { fakeReader, rule, show, TEST_LIMITS, testHost } from './fixtures.ts';
 
 const select = (query: string, limit = 1001): SelectRequest => ({ table: 'sys_user', query, limit });
 
@@ -147,5 +149,145 @@ describe('read-ahead in the sandbox host', () => {
     } finally {
       await withCall.close();
     }
+  });
+});
+
+describe("reads handed in with the run's start", () => {
+  /** A host whose select handler counts the selects that left the isolate. */
+  function countingHost(options: Parameters<typeof testHost>[0] = {}) {
+    const counted = countingReader();
+    const hostSelects: string[] = [];
+    const host = testHost({
+      isolates: 1,
+      reader: counted.reader,
+      ...options,
+      handlers: {
+        select: (payload, trace, deps) => {
+          hostSelects.push(payload.query);
+          return defaultHandlers.select(payload, trace, deps);
+        },
+      },
+    });
+    return { host, hostSelects, readerSelects: counted.selects };
+  }
+  const lookup = (who: string, limit = '') =>
+    `var u = new GlideRecord('sys_user'); u.addQuery('name', ${who}); ${limit} u.query();`;
+
+  it('answers a select made ahead inside the isolate, with no host call, traced where the rule made it', async () => {
+    const { host, hostSelects, readerSelects } = countingHost();
+    try {
+      const script = `var a = new GlideRecord('sys_user'); a.addQuery('name', 'User 10'); a.query();
+        ${lookup('sysparm_caller_name', 'u.setLimit(5);')}
+        var b = new GlideRecord('sys_user'); b.addQuery('name', 'User 12'); b.query();
+        answer = u.next() ? '/sys_user.do?sys_id=' + u.sys_id : '/none';`;
+      await host.run(rule(script, 'Ahead'), { sysparm_caller_name: 'User 2' });
+      hostSelects.length = 0;
+      readerSelects.length = 0;
+      const result = await host.run(rule(script, 'Ahead'), { sysparm_caller_name: 'User 4' });
+      expect(result.answer, show(result)).toBe('/sys_user.do?sys_id=u4');
+      expect(readerSelects.sort()).toEqual(['name=User 10', 'name=User 12', 'name=User 4']);
+      expect(hostSelects, 'the lookup by the call never left the isolate').toEqual([
+        'name=User 10',
+        'name=User 12',
+      ]);
+      expect(result.reads.map((read) => read.query)).toEqual(['name=User 10', 'name=User 4', 'name=User 12']);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('counts a read taken in the isolate as a host call', async () => {
+    const { host } = countingHost({ limits: { ...TEST_LIMITS, hostCalls: 3 } });
+    try {
+      const script = (logs: number) =>
+        `${lookup('sysparm_caller_name')} for (var i = 0; i < ${logs}; i++) gs.log('line ' + i); answer = '/x';`;
+      await host.run(rule(script(2), 'Counted'), { sysparm_caller_name: 'User 2' });
+      const within = await host.run(rule(script(2), 'Counted'), { sysparm_caller_name: 'User 4' });
+      expect(within.answer, show(within)).toBe('/x');
+      await host.run(rule(script(3), 'Counted'), { sysparm_caller_name: 'User 2' });
+      const over = await host.run(rule(script(3), 'Counted'), { sysparm_caller_name: 'User 4' });
+      expect(over.error?.code, show(over)).toBe('RULE_HOST_CALLS');
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('never lets a run take what was handed to an earlier run', async () => {
+    const { host, hostSelects } = countingHost();
+    try {
+      const script = `if (sysparm_query != 'skip') { ${lookup('sysparm_caller_name')} }
+        if (sysparm_query == 'again') { ${lookup("'User 4'")} }
+        answer = u && u.next() ? '/sys_user.do?sys_id=' + u.sys_id : '/none';`;
+      // Needed twice, the template survives one run that skips it.
+      await host.run(rule(script, 'Handed'), { sysparm_caller_name: 'User 2' });
+      await host.run(rule(script, 'Handed'), { sysparm_caller_name: 'User 8' });
+      // Handed name=User 4, not taken.
+      await host.run(rule(script, 'Handed'), { sysparm_caller_name: 'User 4', sysparm_query: 'skip' });
+      hostSelects.length = 0;
+      const result = await host.run(rule(script, 'Handed'), {
+        sysparm_caller_name: 'User 6',
+        sysparm_query: 'again',
+      });
+      expect(result.answer, show(result)).toBe('/sys_user.do?sys_id=u4');
+      expect(hostSelects, "the earlier run's read was not there to take").toEqual(['name=User 4']);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('starts the run without a read made ahead that is still out', async () => {
+    const hanging: RecordReader = {
+      ...fakeReader,
+      select: (request) =>
+        request.query === 'name=User 4' ? new Promise(() => {}) : fakeReader.select(request),
+    };
+    const host = testHost({ isolates: 1, reader: hanging });
+    try {
+      const script = `if (sysparm_query != 'skip') { ${lookup('sysparm_caller_name')} } answer = '/done';`;
+      await host.run(rule(script, 'Hanging'), { sysparm_caller_name: 'User 2' });
+      const started = performance.now();
+      const result = await host.run(rule(script, 'Hanging'), {
+        sysparm_caller_name: 'User 4',
+        sysparm_query: 'skip',
+      });
+      expect(result.answer, show(result)).toBe('/done');
+      expect(performance.now() - started).toBeLessThan(1000);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('hands in no read with more rows than a rule may read: the select fails as before', async () => {
+    const { host, hostSelects } = countingHost({ limits: { ...TEST_LIMITS, maxRows: 10 } });
+    try {
+      const script = `var u = new GlideRecord('sys_user'); u.addQuery('active', sysparm_caller_name); u.query(); answer = '/x';`;
+      for (const _ of [1, 2]) {
+        const result = await host.run(rule(script, 'Many'), { sysparm_caller_name: 'true' });
+        expect(result.error?.code, show(result)).toBe('RULE_ROWS');
+      }
+      expect(hostSelects).toEqual(['active=true', 'active=true']);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('accepts only reports of reads it handed out, each once', async () => {
+    const { reader } = countingReader();
+    const ahead = new ReadAhead();
+    const first = ahead.start('R', { sysparm_caller_id: 'User 4' }, reader);
+    first.take(select('name=User 4'));
+    ahead.learn('R', { sysparm_caller_id: 'User 4' }, first);
+    const run = ahead.start('R', { sysparm_caller_id: 'User 6' }, reader);
+    const given = await run.handOut(1000, 50);
+    expect(given).toEqual([
+      { key: requestKey(select('name=User 6')), rows: [expect.objectContaining({ sys_id: 'u6' })] },
+    ]);
+    const key = given[0]!.key;
+    const reads: RunRead[] = [{ table: 'sys_user', query: 'active=true', rows: 3 }];
+    expect(run.acceptTaken(JSON.stringify([{ at: 0, key }]), reads)).toBe(1);
+    expect(reads.map((read) => read.query)).toEqual(['name=User 6', 'active=true']);
+    expect(() => run.acceptTaken(JSON.stringify([{ at: 0, key }]), reads)).toThrow('not handed');
+    expect(() => run.acceptTaken(JSON.stringify([{ at: 0, key: 'other' }]), reads)).toThrow('not handed');
+    expect(() => run.acceptTaken('[{"at":-1}]', reads)).toThrow();
   });
 });

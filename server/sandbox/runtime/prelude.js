@@ -21,12 +21,18 @@
  * - This prelude defines one non-enumerable, configurable global `$runtime` (the host takes it off):
  *     begin(configJson, tablesJson?)  config = {ruleName, clientCallable, params: {sysparm_*: string|null},
  *                        now (ISO), standardParams: string[], pageSize?: number, functions?: string[],
- *                        tablesToken?: number}; tablesJson (or config.tables) = {table: TableDescription|null}
+ *                        tablesToken?: number, maxRows?: number, given?: [{key, rows}]}; tablesJson (or
+ *                        config.tables) = {table: TableDescription|null}
  *                        for the tables the rule used before. Descriptions are kept across runs while
  *                        tablesToken stays the same non-zero number.
  *                        defines every sysparm_* param as a plain global (the standard ones null when
  *                        absent), `answer = null`, and one global function per name in `functions`.
- *                        It forgets the referenced rows of earlier runs in the context.
+ *                        It forgets the referenced rows of earlier runs in the context. `given`: reads the
+ *                        host made ahead (read-ahead.ts); a select of the very same request (givenKey, with
+ *                        maxRows, the host's row limit) takes its rows once instead of calling the host,
+ *                        until the run makes a `call` or `write`.
+ *     taken()            → '' or the JSON array [{at, key}] of the given reads the run took, `at` being the
+ *                        number of selects it had made before.
  *     finish(scope?)     → '{"answer": string|null, "answerType": "string"|"null"|"undefined"|"number"|
  *                        "boolean"|"object"|"function"}'. The function named like the rule, when the script
  *                        defined one, is called first (SPEC §7); the answer is the global `answer` when set
@@ -82,11 +88,12 @@
   const [wmGet, wmSet, wmHas] = [WeakMap.prototype.get, WeakMap.prototype.set, WeakMap.prototype.has].map(
     uncurry,
   );
-  const [mapGet, mapSet, mapHas, mapClear] = [
+  const [mapGet, mapSet, mapHas, mapClear, mapDelete] = [
     Map.prototype.get,
     Map.prototype.set,
     Map.prototype.has,
     Map.prototype.clear,
+    Map.prototype.delete,
   ].map(uncurry);
 
   /** The parameters of SPEC §5, when the host's config does not list them (index.ts STANDARD_PARAMS). */
@@ -109,7 +116,13 @@
     args: [],
     wantResult: false,
     tablesToken: 0,
+    maxRows: 0,
+    /** Selects this run made (through the host or from `given`), for `taken` entries' places. */
+    reads: 0,
+    givenLeft: 0,
+    taken: '',
   };
+  const givenReads = new Map(); // givenKey → rows the host read ahead for this run
   const tables = new Map(); // table name → Table | null
   const refRows = new Map(); // table + '\u0000' + sys_id → row | null
   const recs = new WeakMap(); // GlideRecord → its state
@@ -158,6 +171,11 @@
   }
 
   function callHost(op, payload) {
+    // A privileged function may write: nothing the host read before it is taken after it.
+    if ((op === 'call' || op === 'write') && run.givenLeft > 0) {
+      mapClear(givenReads);
+      run.givenLeft = 0;
+    }
     const raw = host(op, payload);
     let envelope;
     try {
@@ -170,12 +188,40 @@
     throw fail(error && typeof error.message === 'string' ? error.message : `${op} failed`);
   }
 
+  /** The host's largest page size (host-calls.ts): a limit or offset past it is refused there, never taken here. */
+  const MAX_PAGE = 1e9;
+
+  /**
+   * The rows the host read ahead for this very request, once (read-ahead.ts). The key is the host's
+   * requestKey of the request it would make: the limit it would ask for (the rule's, or one more row
+   * than it allows) and the offset.
+   */
+  function takeGiven(table, query, limit, offset) {
+    const lim = limit > 0 ? floor(limit) : 0;
+    const off = offset > 0 ? floor(offset) : 0;
+    if (!(lim <= MAX_PAGE && off <= MAX_PAGE)) return undefined;
+    const asked = lim > 0 && lim <= run.maxRows ? lim : run.maxRows + 1;
+    const key = `${table}\u0000${query}\u0000${asked}\u0000${off}`;
+    const rows = mapGet(givenReads, key);
+    if (rows === undefined) return undefined;
+    mapDelete(givenReads, key);
+    run.givenLeft -= 1;
+    run.taken += `${run.taken === '' ? '' : ','}{"at":${run.reads},"key":${q(key)}}`;
+    run.reads += 1;
+    return rows;
+  }
+
   function select(table, query, limit, offset) {
+    if (run.givenLeft > 0) {
+      const rows = takeGiven(table, query, limit, offset);
+      if (isArray(rows)) return rows;
+    }
     let payload = `{"table":${q(table)},"query":${q(query)}`;
     if (limit > 0) payload += `,"limit":${floor(limit)}`;
     if (offset > 0) payload += `,"offset":${floor(offset)}`;
     const rows = callHost('select', `${payload}}`);
     if (!isArray(rows)) throw fail(`ctihost: the host gave no rows for ${table}`);
+    run.reads += 1;
     return rows;
   }
 
@@ -1090,6 +1136,10 @@
     // A context may serve many runs (driver.ts): no row an earlier run read is kept, and table
     // descriptions only while the host's dictionary is the same (tablesToken; 0: forget them).
     mapClear(refRows);
+    mapClear(givenReads);
+    run.givenLeft = 0;
+    run.reads = 0;
+    run.taken = '';
     const token = typeof config.tablesToken === 'number' ? config.tablesToken : 0;
     if (token === 0 || token !== run.tablesToken) mapClear(tables);
     run.tablesToken = token;
@@ -1113,6 +1163,15 @@
     const now = typeof config.now === 'string' ? dateParse(config.now) : Number.NaN;
     run.nowMs = finite(now) ? now : dateNow();
     run.pageSize = typeof config.pageSize === 'number' && config.pageSize >= 1 ? floor(config.pageSize) : 0;
+    run.maxRows = typeof config.maxRows === 'number' && config.maxRows >= 1 ? floor(config.maxRows) : 0;
+    const ahead = run.maxRows > 0 && isArray(config.given) ? config.given : [];
+    for (let i = 0; i < ahead.length; i++) {
+      const read = ahead[i];
+      if (read === null || typeof read !== 'object' || typeof read.key !== 'string' || !isArray(read.rows))
+        continue;
+      if (!mapHas(givenReads, read.key)) run.givenLeft += 1;
+      mapSet(givenReads, read.key, read.rows);
+    }
     const standard = isArray(config.standardParams) ? config.standardParams : STANDARD_PARAMS;
     for (let i = 0; i < standard.length; i++) {
       if (typeof standard[i] === 'string' && PARAM_NAME.test(standard[i])) G[standard[i]] = null;
@@ -1253,5 +1312,10 @@
     gs: new GlideSystem(),
     JSUtil: new JSUtilClass(),
   });
-  defineProperty(G, '$runtime', { value: freeze({ begin, finish }), configurable: true });
+  /** The given reads this run took (begin's `given`), for the host's trace: '' when none. */
+  function taken() {
+    return run.taken === '' ? '' : `[${run.taken}]`;
+  }
+
+  defineProperty(G, '$runtime', { value: freeze({ begin, finish, taken }), configurable: true });
 })();
