@@ -84,6 +84,28 @@ export function phoneMasker(params: Record<string, string>, region: string) {
   return mask;
 }
 
+export type RecordMasking = (record: Omit<CallRecord, 'id'>) => Omit<CallRecord, 'id'>;
+
+/**
+ * The masking of a call's row: every field that can hold what the call or its rule wrote (its
+ * parameters, answer, error, logs, reads and writes) with the call's phones masked. The masker is made
+ * when the row is (after the reply), not with the call.
+ */
+export function maskedRecord(params: Record<string, string>, region: string): RecordMasking {
+  return (record) => {
+    const mask = phoneMasker(params, region);
+    return {
+      ...record,
+      params: mask(record.params),
+      answer: record.answer == null ? record.answer : mask(record.answer),
+      error: record.error == null ? record.error : mask(record.error),
+      logs: mask(record.logs),
+      reads: mask(record.reads),
+      writes: mask(record.writes),
+    };
+  };
+}
+
 /** The columns of a call-log row as the batch's JSON carries them (jsonb_to_recordset). */
 const ROW_TYPE = `id uuid, at timestamptz, call_id text, rule text, rule_version int, params jsonb, outcome text,
   answer text, error jsonb, duration_ms int, logs jsonb, reads jsonb, writes jsonb, actor text`;

@@ -14,7 +14,7 @@ import type { SandboxError } from '../sandbox/errors.ts';
 import { STANDARD_PARAMS } from '../sandbox/runtime/index.ts';
 import type { RunResult, SandboxHost } from '../sandbox/types.ts';
 import { checkAnswer } from './answer-check.ts';
-import { phoneMasker, recentAnswer } from './call-log.ts';
+import { maskedRecord, type RecordMasking, recentAnswer } from './call-log.ts';
 import { createCallLogWriter } from './call-log-writer.ts';
 import { readCallParams } from './params.ts';
 import { ruleParameters } from './prefill.ts';
@@ -148,14 +148,15 @@ export function createProcessor(deps: ProcessorDeps) {
       };
     }
 
-    const mask = phoneMasker(params, deps.config.defaultRegion);
+    // The call-log row is masked when it is written, after the reply (call-log-writer.ts).
+    const masked = maskedRecord(params, deps.config.defaultRegion);
     const callKey = params.sysparm_call_id ? `${actor.username}\u0000${params.sysparm_call_id}` : null;
     if (callKey) {
       const pending = inFlight.get(callKey);
       if (pending) {
         const first = await pending;
         if (first.kind !== 'answer') return first;
-        return logRepeat(first.location, first.rule, 'being answered', { started, mask, params, actor });
+        return logRepeat(first.location, first.rule, 'being answered', { started, masked, params, actor });
       }
       // An answer of this process to the same call id, still being logged, is found too.
       await callLog.settledFor(params.sysparm_call_id!);
@@ -164,7 +165,7 @@ export function createProcessor(deps: ProcessorDeps) {
       if (earlier && !earlier.answer.includes('*')) {
         return logRepeat(earlier.answer, earlier.rule, 'answered within the last minute', {
           started,
-          mask,
+          masked,
           params,
           actor,
         });
@@ -188,23 +189,26 @@ export function createProcessor(deps: ProcessorDeps) {
       if (!verdict.ok && deps.database.stats().connectionsClosed !== closedBefore)
         return unavailable(rawQuery, started);
       const durationMs = Math.round(performance.now() - started);
-      const { id: callId, written } = callLog.write({
-        callId: params.sysparm_call_id ?? null,
-        rule: rule.name,
-        ruleVersion: rule.version,
-        params: mask(params),
-        outcome: verdict.ok ? 'answer' : result.outcome === 'answer' ? 'error' : result.outcome,
-        answer: verdict.ok ? mask(verdict.location) : result.answer === null ? null : mask(result.answer),
-        error: verdict.ok ? null : verdict.error,
-        durationMs,
-        logs: mask([
-          ...notes.map((message) => ({ level: 'info', message: `processor: ${message}` })),
-          ...result.logs,
-        ]),
-        reads: mask(result.reads),
-        writes: mask(result.writes),
-        actor: actor.username,
-      });
+      const { id: callId, written } = callLog.write(
+        {
+          callId: params.sysparm_call_id ?? null,
+          rule: rule.name,
+          ruleVersion: rule.version,
+          params,
+          outcome: verdict.ok ? 'answer' : result.outcome === 'answer' ? 'error' : result.outcome,
+          answer: verdict.ok ? verdict.location : result.answer,
+          error: verdict.ok ? null : verdict.error,
+          durationMs,
+          logs: [
+            ...notes.map((message) => ({ level: 'info', message: `processor: ${message}` })),
+            ...result.logs,
+          ],
+          reads: result.reads,
+          writes: result.writes,
+          actor: actor.username,
+        },
+        masked,
+      );
       if (callLog.backlogged()) await written; // the log has fallen behind: keep pace with it
       if (verdict.ok)
         return {
@@ -241,20 +245,23 @@ export function createProcessor(deps: ProcessorDeps) {
     location: string,
     rule: string,
     when: string,
-    call: { started: number; mask: <T>(value: T) => T; params: Record<string, string>; actor: Actor },
+    call: { started: number; masked: RecordMasking; params: Record<string, string>; actor: Actor },
   ): Promise<CallOutcome> {
     const durationMs = Math.round(performance.now() - call.started);
-    const { id: callId, written } = callLog.write({
-      callId: call.params.sysparm_call_id ?? null,
-      rule,
-      ruleVersion: null,
-      params: call.mask(call.params),
-      outcome: 'repeat',
-      answer: call.mask(location),
-      durationMs,
-      actor: call.actor.username,
-      logs: [{ level: 'info', message: `processor: a repeat of a call ${when}; the rule did not run` }],
-    });
+    const { id: callId, written } = callLog.write(
+      {
+        callId: call.params.sysparm_call_id ?? null,
+        rule,
+        ruleVersion: null,
+        params: call.params,
+        outcome: 'repeat',
+        answer: location,
+        durationMs,
+        actor: call.actor.username,
+        logs: [{ level: 'info', message: `processor: a repeat of a call ${when}; the rule did not run` }],
+      },
+      call.masked,
+    );
     if (callLog.backlogged()) await written;
     return { kind: 'answer', location, rule, outcome: 'repeat', durationMs, callId };
   }

@@ -11,6 +11,9 @@ import { describeEachDatabase } from '../helpers/database.ts';
 
 const record = { rule: 'CTIProcessing', params: {}, outcome: 'answer', durationMs: 3 } as const;
 
+/** The writer starts a batch on the next turn of the event loop, once the call's reply has gone out. */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 /** The ids of the rows one insert statement carries (its one parameter is the rows' JSON array). */
 function idsOf(statement: { queryChunks: unknown[] }): string[] {
   const json = statement.queryChunks.find(
@@ -52,6 +55,12 @@ describe('the call log writer', () => {
     const writer = createCallLogWriter({ rows: held.rows });
     const { id } = writer.write(record);
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(writer.stats(), 'nothing sent in the turn of the call').toEqual({
+      pending: 1,
+      failed: 0,
+      batches: 0,
+    });
+    await nextTurn();
     expect(writer.stats()).toEqual({ pending: 1, failed: 0, batches: 1 });
     let settled = false;
     const waiting = writer.settled().then(() => {
@@ -107,6 +116,21 @@ describe('the call log writer', () => {
     expect(writer.backlogged()).toBe(false);
   });
 
+  it("shapes a row (the processor's masking) only when it is written", async () => {
+    const held = heldRows();
+    const writer = createCallLogWriter({ rows: held.rows });
+    const shaped: string[] = [];
+    writer.write({ ...record, answer: '/a?phone=4155550142' }, (row) => {
+      shaped.push(row.answer ?? '');
+      return { ...row, answer: '/a?phone=******0142' };
+    });
+    expect(shaped, 'not in the turn of the call').toEqual([]);
+    await nextTurn();
+    expect(shaped).toEqual(['/a?phone=4155550142']);
+    held.release();
+    await writer.settled();
+  });
+
   it('logs and counts a failed insert, and never rejects', async () => {
     const errors: unknown[] = [];
     const writer = createCallLogWriter(
@@ -120,10 +144,12 @@ describe('the call log writer', () => {
     expect(JSON.stringify(errors)).toContain(id);
   });
 
-  it('writes a row at once when none is in flight, and the rows that came meanwhile in one statement', async () => {
+  it('writes a row on the next turn when none is in flight, and the rows that came meanwhile in one statement', async () => {
     const held = heldRows();
     const writer = createCallLogWriter({ rows: held.rows });
     const first = writer.write(record).id;
+    expect(held.statements).toEqual([]);
+    await nextTurn();
     const later = [1, 2, 3].map(() => writer.write(record).id);
     expect(held.statements).toEqual([[first]]);
     held.release();
@@ -139,6 +165,7 @@ describe('the call log writer', () => {
     const held = heldRows();
     const writer = createCallLogWriter({ rows: held.rows }, undefined, 10_000);
     writer.write(record);
+    await nextTurn();
     for (let i = 0; i < MAX_CALL_LOG_BATCH + 5; i++) writer.write(record);
     for (let i = 0; i < 3; i++) {
       held.release();
@@ -167,6 +194,7 @@ describe('the call log writer', () => {
     }) as unknown as Database['rows'];
     const writer = createCallLogWriter({ rows }, { error: (...args: unknown[]) => errors.push(args) });
     const first = writer.write(record).id;
+    await nextTurn();
     const before = writer.write(record).id;
     bad = writer.write(record).id;
     const after = writer.write(record).id;
@@ -188,11 +216,15 @@ describe('the call log writer, when a row or the database fails', () => {
     );
     const first = writer.write(record).id;
     const odd = writer.write({ ...record, logs: [{ size: 10n }] });
+    const unshaped = writer.write(record, () => {
+      throw new Error('cannot mask');
+    });
     const after = writer.write(record).id;
     await expect(odd.written).resolves.toBeUndefined();
+    await expect(unshaped.written).resolves.toBeUndefined();
     await held.drain(writer);
     expect(held.inserted).toEqual([first, after]);
-    expect(writer.stats()).toMatchObject({ pending: 0, failed: 1 });
+    expect(writer.stats()).toMatchObject({ pending: 0, failed: 2 });
     expect(
       JSON.stringify(errors, (_key, value) => (typeof value === 'bigint' ? String(value) : value)),
     ).toContain(odd.id);
@@ -210,7 +242,9 @@ describe('the call log writer, when a row or the database fails', () => {
       throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     }) as unknown as Database['rows'];
     const writer = createCallLogWriter({ rows }, { error: () => {} });
-    for (let i = 0; i < 4; i++) writer.write(record);
+    writer.write(record);
+    await nextTurn();
+    for (let i = 0; i < 3; i++) writer.write(record);
     (releaseFirst as unknown as () => void)();
     await writer.settled();
     expect(statements).toBe(2);

@@ -162,6 +162,7 @@ describeEachDatabase('GET /cti.do', (db) => {
     beforeAll(async () => {
       cookie = await login(app);
       await create('throws', "throw new Error('boom');");
+      await create('throwsPhone', "throw new Error('no caller with ' + sysparm_caller_phone);");
       await create('spins', 'for (;;) {}');
       await create('hogs', 'var a = []; for (;;) a.push(new Float64Array(1e6));');
       await create('silent', 'var x = 1;');
@@ -174,6 +175,7 @@ describeEachDatabase('GET /cti.do', (db) => {
 
     it.each([
       ['throws', 'RULE_ERROR'],
+      ['throwsPhone', 'RULE_ERROR'],
       ['spins', 'RULE_TIMEOUT'],
       ['hogs', 'RULE_MEMORY'],
       ['silent', 'NO_ANSWER'],
