@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { SANDBOX_ERROR, sandboxError } from './errors.ts';
 import { defaultHandlers, type HostCallDeps, type HostHandlers, handleHostCall } from './host-calls.ts';
 import { IsolateSlot, type SlotCounters } from './isolate-slot.ts';
-import { ReadAhead } from './read-ahead.ts';
+import { ReadAhead, type RunReadAhead } from './read-ahead.ts';
 import { RuleChecker } from './rule-checker.ts';
 import type { RunEnd } from './run-failure.ts';
 import { createRunTrace } from './run-trace.ts';
@@ -169,26 +169,26 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         return result(trace, started, { error });
       }
       counters.runs += 1;
-      // Started now that the run has its isolate: the database works while the run starts.
-      const readsAhead = mayReadAhead(rule, runOptions)
-        ? readAhead.start(key, callParams, options.reader)
-        : null;
-      if (readsAhead) trace.ahead = readsAhead;
-      const tables = tableDescriptions.forRun(key, runOptions.reader ?? options.reader);
-      const given = readsAhead ? await readsAhead.handOut(limits.maxRows, HAND_OUT_WAIT_MS) : [];
-      const config = JSON.stringify({
-        ruleName: rule.name,
-        clientCallable: rule.clientCallable,
-        params: callParams,
-        now: (runOptions.now ?? new Date()).toISOString(),
-        standardParams: runtime.standardParams,
-        tablesToken: tables.token,
-        ...(runOptions.args ? { args: runOptions.args } : {}),
-        ...(runOptions.wantResult ? { wantResult: true } : {}),
-        ...(runOptions.functions ? { functions: runOptions.functions } : {}),
-        ...(given.length > 0 ? { maxRows: limits.maxRows, given } : {}),
-      });
+      let readsAhead: RunReadAhead | null = null;
+      // Everything from here on is inside the try: whatever happens, the slot is released.
       try {
+        // Started now that the run has its isolate: the database works while the run starts.
+        readsAhead = mayReadAhead(rule, runOptions) ? readAhead.start(key, callParams, options.reader) : null;
+        if (readsAhead) trace.ahead = readsAhead;
+        const tables = tableDescriptions.forRun(key, runOptions.reader ?? options.reader);
+        const given = readsAhead ? await readsAhead.handOut(limits.maxRows, HAND_OUT_WAIT_MS) : [];
+        const config = JSON.stringify({
+          ruleName: rule.name,
+          clientCallable: rule.clientCallable,
+          params: callParams,
+          now: (runOptions.now ?? new Date()).toISOString(),
+          standardParams: runtime.standardParams,
+          tablesToken: tables.token,
+          ...(runOptions.args ? { args: runOptions.args } : {}),
+          ...(runOptions.wantResult ? { wantResult: true } : {}),
+          ...(runOptions.functions ? { functions: runOptions.functions } : {}),
+          ...(given.length > 0 ? { maxRows: limits.maxRows, given } : {}),
+        });
         return result(
           trace,
           started,

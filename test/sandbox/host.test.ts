@@ -249,6 +249,18 @@ describe('recycling', () => {
 });
 
 describe('concurrency', () => {
+  it('gives its isolate back even when a run cannot be started', async () => {
+    const single = testHost({ isolates: 1 });
+    try {
+      // Arguments JSON cannot hold fail the run's start: the one isolate must not stay taken.
+      await expect(single.run(rule(NORMAL), {}, { args: [10n] })).rejects.toThrow(/BigInt/);
+      const next = await single.run(rule(NORMAL), { sysparm_caller_id: 'after' });
+      expect(next.answer, show(next)).toBe('/sys_user.do?sys_id=after');
+    } finally {
+      await single.close();
+    }
+  });
+
   it('answers a trivial rule promptly while two rules spin to their CPU limit', async () => {
     const pool = testHost({ isolates: 3, limits: { ...TEST_LIMITS, cpuMs: 400 } });
     try {
