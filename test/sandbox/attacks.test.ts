@@ -389,3 +389,56 @@ describeEachDatabase('attacks through the real record reader', (db) => {
     expect(rules[0]?.n).toBeGreaterThan(0);
   });
 });
+
+describe('attack: the reads handed to a run (read-ahead.ts)', () => {
+  const LOOKUP = "var u = new GlideRecord('sys_user'); u.addQuery('name', sysparm_caller_name); u.query();";
+  /** Learns the lookup by name with one call, then runs the hostile path with the caller 'User 4' (row u4). */
+  async function handedThenHostile(hostile: string): Promise<RunResult> {
+    const host = testHost({ isolates: 1 });
+    try {
+      const script = `if (sysparm_query == 'look') { ${LOOKUP} answer = '/looked'; } else { ${hostile} }`;
+      const learnt = await host.run(rule(script, 'Handed'), {
+        sysparm_caller_name: 'User 2',
+        sysparm_query: 'look',
+      });
+      expect(learnt.answer, show(learnt)).toBe('/looked');
+      return await host.run(rule(script, 'Handed'), { sysparm_caller_name: 'User 4' });
+    } finally {
+      await host.close();
+    }
+  }
+
+  it('finds nothing of them anywhere it can reach, in a shared context', async () => {
+    // Every value reachable from the global object (properties, accessors, prototypes), searched for
+    // the sys_id of the row handed in; the computed name keeps the rule in the shared context.
+    const result = await handedThenHostile(`
+      var protoOf = Object['getProto' + 'typeOf'], seen = new Set(), queue = [globalThis], found = false;
+      while (queue.length > 0 && seen.size < 50000) {
+        var o = queue.pop();
+        if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) continue;
+        seen.add(o);
+        if (o instanceof Map || o instanceof Set) o.forEach(function (v, k) { queue.push(v); queue.push(k); });
+        var keys = Reflect.ownKeys(o);
+        for (var i = 0; i < keys.length; i++) {
+          var d = Object.getOwnPropertyDescriptor(o, keys[i]);
+          if (!d) continue;
+          if ('value' in d) { if (d.value === 'u4' || (typeof d.value === 'string' && d.value.indexOf('u4') >= 0)) found = true; queue.push(d.value); }
+          else { queue.push(d.get); queue.push(d.set); }
+        }
+        queue.push(protoOf(o));
+      }
+      answer = (found ? '/leak/' : '/clean/') + (seen.size > 100);`);
+    expect(result.answer, show(result)).toBe('/clean/true');
+  });
+
+  it('cannot spy on them through replaced built-ins, in an open context', async () => {
+    const result = await handedThenHostile(`
+      var spied = [];
+      var get = Map.prototype.get, parse = JSON.parse;
+      Map.prototype.get = function (key) { spied.push(String(key)); return get.call(this, key); };
+      JSON.parse = function (text) { spied.push(String(text)); return parse(text); };
+      var other = new GlideRecord('sys_user'); other.addQuery('name', 'User 6'); other.query();
+      answer = '/seen/' + (other.next() ? other.sys_id : 'none') + '/' + (spied.join('|').indexOf('u4') >= 0 ? 'leak' : 'clean');`);
+    expect(result.answer, show(result)).toBe('/seen/u6/clean');
+  });
+});
