@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { SANDBOX_ERROR, sandboxError } from './errors.ts';
 import { defaultHandlers, type HostCallDeps, type HostHandlers, handleHostCall } from './host-calls.ts';
 import { IsolateSlot, type SlotCounters } from './isolate-slot.ts';
-import { ReadAhead, type RunReadAhead } from './read-ahead.ts';
+import { ReadAhead, type RunReadAhead, withGivenReads } from './read-ahead.ts';
 import { RuleChecker } from './rule-checker.ts';
 import type { RunEnd } from './run-failure.ts';
 import { createRunTrace } from './run-trace.ts';
@@ -177,7 +177,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
         if (readsAhead) trace.ahead = readsAhead;
         const tables = tableDescriptions.forRun(key, runOptions.reader ?? options.reader);
         const given = readsAhead ? await readsAhead.handOut(limits.maxRows, HAND_OUT_WAIT_MS) : [];
-        const config = JSON.stringify({
+        const settings = JSON.stringify({
           ruleName: rule.name,
           clientCallable: rule.clientCallable,
           params: callParams,
@@ -187,8 +187,8 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
           ...(runOptions.args ? { args: runOptions.args } : {}),
           ...(runOptions.wantResult ? { wantResult: true } : {}),
           ...(runOptions.functions ? { functions: runOptions.functions } : {}),
-          ...(given.length > 0 ? { maxRows: limits.maxRows, given } : {}),
         });
+        const config = withGivenReads(settings, given, limits.maxRows);
         return result(
           trace,
           started,

@@ -16,8 +16,8 @@
  * them without a host call, and once only (prelude.js `given`). It reports what it took when the run
  * ends (`taken`): the host checks each against what it handed out, puts it in the trace's reads where
  * it was made, counts it as a host call, and learns from it. A read that failed, or returned more rows
- * than a rule may read, is not handed in: the rule's select takes it from the host as before, with its
- * error. A run stopped by a limit (CPU, wall time, memory) reports no taken read.
+ * than a rule may read, or past MAX_GIVEN_JSON, is not handed in: the rule's select takes it from the
+ * host as before, with its error. A run stopped by a limit (CPU, wall time, memory) reports no taken read.
  *
  * The reads of one run go to the reader together (`selectEach`): on PostgreSQL they share one
  * connection and one socket write (prepared-rows.ts), which took a quarter off PostgreSQL's CPU per pop.
@@ -50,8 +50,22 @@ type Template = {
 export const requestKey = (request: SelectRequest): string =>
   `${request.table}\u0000${request.query}\u0000${request.limit}\u0000${request.offset ?? 0}`;
 
-/** A read made ahead as the run's config carries it to the runtime. */
-export type GivenRead = { key: string; rows: RecordRow[] };
+/** A read made ahead as the run's config carries it to the runtime: its key and its rows' JSON. */
+export type GivenRead = { key: string; rowsJson: string };
+
+/**
+ * The JSON of the reads handed in with one run, at most: the runtime parses them all as the run
+ * begins, under the run's memory limit, where through the host each would come when asked for. A
+ * read past this stays pending and is taken through the host as before.
+ */
+export const MAX_GIVEN_JSON = 256 * 1024;
+
+/** The run's config JSON with the reads handed in, and the row limit the runtime keys them with. */
+export function withGivenReads(configJson: string, given: GivenRead[], maxRows: number): string {
+  if (given.length === 0) return configJson;
+  const reads = given.map((read) => `{"key":${JSON.stringify(read.key)},"rows":${read.rowsJson}}`);
+  return `${configJson.slice(0, -1)},"maxRows":${maxRows},"given":[${reads.join(',')}]}`;
+}
 
 type Pending = { request: SelectRequest; rows: Promise<RecordRow[]>; settled?: RecordRow[] };
 
@@ -80,8 +94,8 @@ export class RunReadAhead {
   }
 
   /**
-   * The reads made ahead that are done within `waitMs` and hold at most `maxRows` rows, no longer
-   * pending: the run's start carries them into the isolate.
+   * The reads made ahead that are done within `waitMs` and hold at most `maxRows` rows, as much of
+   * them as MAX_GIVEN_JSON allows, no longer pending: the run's start carries them into the isolate.
    */
   async handOut(maxRows: number, waitMs: number): Promise<GivenRead[]> {
     if (this.#pending.size === 0) return [];
@@ -94,12 +108,16 @@ export class RunReadAhead {
     ]);
     clearTimeout(timer);
     const given: GivenRead[] = [];
+    let size = 0;
     for (const [key, pending] of this.#pending) {
       const rows = pending.settled;
       if (!rows || rows.length > maxRows) continue;
+      const rowsJson = JSON.stringify(rows);
+      if (size + rowsJson.length > MAX_GIVEN_JSON) continue;
+      size += rowsJson.length;
       this.#pending.delete(key);
       this.#handed.set(key, { request: pending.request, rows: rows.length });
-      given.push({ key, rows });
+      given.push({ key, rowsJson });
     }
     return given;
   }

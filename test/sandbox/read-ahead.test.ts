@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { RecordReader, SelectRequest } from '../../server/records/types.ts';
 import { defaultHandlers } from '../../server/sandbox/host-calls.ts';
-import { ReadAhead, requestKey } from '../../server/sandbox/read-ahead.ts';
+import { MAX_GIVEN_JSON, ReadAhead, requestKey } from '../../server/sandbox/read-ahead.ts';
 import type { RunRead } from '../../server/sandbox/types.ts';
 import { fakeReader, rule, show, TEST_LIMITS, testHost } from './fixtures.ts';
 
@@ -271,6 +271,26 @@ describe("reads handed in with the run's start", () => {
     }
   });
 
+  it('hands in no more rows than MAX_GIVEN_JSON: a larger read is taken through the host', async () => {
+    const long = 'x'.repeat(MAX_GIVEN_JSON);
+    const big: RecordReader = {
+      ...fakeReader,
+      select: async (request) => (await fakeReader.select(request)).map((row) => ({ ...row, name: long })),
+    };
+    const { host, hostSelects } = countingHost({ reader: big });
+    try {
+      const script = `${lookup('sysparm_caller_name')} answer = u.next() ? '/' + u.sys_id + '/' + u.getValue('name').length : '/none';`;
+      await host.run(rule(script, 'Big'), { sysparm_caller_name: 'User 2' });
+      hostSelects.length = 0;
+      const result = await host.run(rule(script, 'Big'), { sysparm_caller_name: 'User 4' });
+      expect(result.answer, show(result)).toBe(`/u4/${long.length}`);
+      expect(hostSelects).toEqual(['name=User 4']);
+      expect(result.reads).toEqual([{ table: 'sys_user', query: 'name=User 4', rows: 1 }]);
+    } finally {
+      await host.close();
+    }
+  });
+
   it('accepts only reports of reads it handed out, each once', async () => {
     const { reader } = countingReader();
     const ahead = new ReadAhead();
@@ -279,9 +299,8 @@ describe("reads handed in with the run's start", () => {
     ahead.learn('R', { sysparm_caller_id: 'User 4' }, first);
     const run = ahead.start('R', { sysparm_caller_id: 'User 6' }, reader);
     const given = await run.handOut(1000, 50);
-    expect(given).toEqual([
-      { key: requestKey(select('name=User 6')), rows: [expect.objectContaining({ sys_id: 'u6' })] },
-    ]);
+    expect(given).toEqual([{ key: requestKey(select('name=User 6')), rowsJson: expect.any(String) }]);
+    expect(JSON.parse(given[0]!.rowsJson)).toEqual([expect.objectContaining({ sys_id: 'u6' })]);
     const key = given[0]!.key;
     const reads: RunRead[] = [{ table: 'sys_user', query: 'active=true', rows: 3 }];
     expect(run.acceptTaken(JSON.stringify([{ at: 0, key }]), reads)).toBe(1);
