@@ -113,13 +113,12 @@ function openPostgres(url: string, max: number): Database {
   const first = connect();
   let client = first;
   // drizzle keeps the client it is given and calls only `unsafe` and `begin` on it (and sets its
-  // parsers once, on `first`): this stand-in hands both (and `reserve`, prepared-rows.ts) to the current pool, so `renewPool` can replace
+  // parsers once, on `first`): this stand-in hands both to the current pool, so `renewPool` can replace
   // the pool under the one drizzle instance everything holds.
   const current = {
     options: first.options,
     unsafe: (...args: Parameters<typeof client.unsafe>) => client.unsafe(...args),
     begin: (...args: Parameters<typeof client.begin>) => client.begin(...args),
-    reserve: () => client.reserve(),
   } as unknown as typeof client;
   const db = drizzlePostgres(current, { schema }) as unknown as Db;
   const rows = async <T extends Row>(query: SQL, on: Db = db) => rowsOf<T>(await on.execute(query));

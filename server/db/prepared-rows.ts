@@ -10,44 +10,17 @@ import type postgres from 'postgres';
 import type { Database, Row } from './database.ts';
 import { renderSql } from './render-sql.ts';
 
-export type PreparedRows = Pick<Database, 'rows'> & {
-  /**
-   * Several independent statements at once, on one connection: their messages go in one socket write
-   * and one server process answers them in turn, where the pool would spread them over as many
-   * connections (a write, and a server process woken, each). One promise per statement.
-   */
-  rowsEach?<T extends Row = Row>(queries: SQL[]): Promise<T[]>[];
-};
-
-type Params = postgres.ParameterOrJSON<never>[];
-
-export function preparedRows(database: Database): PreparedRows {
+export function preparedRows(database: Database): Pick<Database, 'rows'> {
   const client = (database.db as unknown as { $client?: postgres.Sql }).$client;
   if (database.kind !== 'postgres' || !client?.unsafe) return database;
   return {
     async rows<T extends Row = Row>(query: SQL, on?: Database['db']): Promise<T[]> {
       if (on && on !== database.db) return database.rows<T>(query, on);
       const compiled = renderSql(query);
-      const rows = await client.unsafe(compiled.sql, compiled.params as Params, { prepare: true });
-      return rows as unknown as T[];
-    },
-    rowsEach<T extends Row = Row>(queries: SQL[]): Promise<T[]>[] {
-      const compiled = queries.map(renderSql);
-      const reserved = client.reserve();
-      const each = compiled.map(async (statement) => {
-        const connection = await reserved;
-        return (await connection.unsafe(statement.sql, statement.params as Params, {
-          prepare: true,
-        })) as unknown as T[];
+      const rows = await client.unsafe(compiled.sql, compiled.params as postgres.ParameterOrJSON<never>[], {
+        prepare: true,
       });
-      // The connection goes back once every statement has its answer (or its error).
-      void Promise.allSettled(each).then(() =>
-        reserved.then(
-          (connection) => connection.release(),
-          () => {},
-        ),
-      );
-      return each;
+      return rows as unknown as T[];
     },
   };
 }

@@ -10,7 +10,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Database } from '../db/database.ts';
-import type { PreparedRows } from '../db/prepared-rows.ts';
 import type { ColumnInfo, Dictionary, TableInfo } from '../dictionary/model.ts';
 import { valueSql } from './column-sql.ts';
 import { type ParsedQuery, parseEncodedQuery } from './encoded-query.ts';
@@ -24,7 +23,7 @@ import {
 } from './types.ts';
 
 export type RecordReaderDeps = {
-  database: Pick<Database, 'rows'> & Pick<PreparedRows, 'rowsEach'>;
+  database: Pick<Database, 'rows'>;
   dictionary: () => Dictionary;
   defaultRegion: string;
 };
@@ -157,25 +156,6 @@ export function createRecordReader(deps: RecordReaderDeps): RecordReader {
       const { columns, statement } = buildSelect(deps.dictionary(), request, options);
       const rows = await deps.database.rows(statement);
       return rows.map((raw) => toRecordRow(columns, raw));
-    },
-    selectEach(requests) {
-      const rowsEach = deps.database.rowsEach;
-      if (!rowsEach || requests.length < 2) return requests.map((request) => this.select(request));
-      const dictionary = deps.dictionary();
-      const built = requests.map((request) => {
-        try {
-          return buildSelect(dictionary, request, options);
-        } catch (error) {
-          return { error };
-        }
-      });
-      const ready = built.filter((b): b is SelectStatement => !('error' in b));
-      const answers = rowsEach(ready.map((b) => b.statement));
-      return built.map((b) => {
-        if ('error' in b) return Promise.reject(b.error);
-        const { columns } = b;
-        return answers[ready.indexOf(b)]!.then((rows) => rows.map((raw) => toRecordRow(columns, raw)));
-      });
     },
     async count(request) {
       const rows = await deps.database.rows<{ n: number }>(buildCount(deps.dictionary(), request, options));

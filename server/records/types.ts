@@ -38,11 +38,6 @@ export interface RecordReader {
   describe(table: string): TableDescription | undefined;
   /** Rows of `table` (and of the tables extending it) matching the query; refuses unknown fields with a RecordError. */
   select(request: SelectRequest): Promise<RecordRow[]>;
-  /**
-   * Several independent selects at once (reads made ahead), each answered as `select` would: a
-   * reader may send them together (one connection, one write).
-   */
-  selectEach?(requests: SelectRequest[]): Promise<RecordRow[]>[];
   count(request: Omit<SelectRequest, 'limit' | 'offset'>): Promise<number>;
   /**
    * The identity of the dictionary `describe` reads now: a new object after every change. The sandbox

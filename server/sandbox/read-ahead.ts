@@ -19,9 +19,6 @@
  * than a rule may read, or past MAX_GIVEN_JSON, is not handed in: the rule's select takes it from the
  * host as before, with its error. A run stopped by a limit (CPU, wall time, memory) reports no taken read.
  *
- * The reads of one run go to the reader together (`selectEach`): on PostgreSQL they share one
- * connection and one socket write (prepared-rows.ts), which took a quarter off PostgreSQL's CPU per pop.
- *
  * A read the rule then does not make is wasted database work: a template is kept only while the runs
  * that follow make its read (one miss is forgiven, for rules whose path alternates).
  */
@@ -80,10 +77,10 @@ export class RunReadAhead {
   readonly made: SelectRequest[] = [];
   #stopped = false;
 
-  start(request: SelectRequest, rows: Promise<RecordRow[]>): void {
+  start(request: SelectRequest, reader: RecordReader): void {
     const key = requestKey(request);
     if (this.#pending.has(key)) return;
-    const pending: Pending = { request, rows };
+    const pending: Pending = { request, rows: reader.select(request) };
     pending.rows.then(
       (rows) => {
         pending.settled = rows;
@@ -168,24 +165,19 @@ export class ReadAhead {
   /** Starts the reads the last runs of this rule version made with their own values, with this call's. */
   start(key: string, params: Record<string, string>, reader: RecordReader): RunReadAhead {
     const run = new RunReadAhead();
-    const requests = new Map<string, SelectRequest>();
     for (const template of this.#byRule.get(key) ?? []) {
       const value = params[template.param];
       if (value === undefined || value.length < MIN_VALUE_LENGTH) continue;
-      const request = {
-        table: template.table,
-        query: template.parts.join(value),
-        limit: template.limit,
-        ...(template.offset !== undefined ? { offset: template.offset } : {}),
-      };
-      requests.set(requestKey(request), request);
+      run.start(
+        {
+          table: template.table,
+          query: template.parts.join(value),
+          limit: template.limit,
+          ...(template.offset !== undefined ? { offset: template.offset } : {}),
+        },
+        reader,
+      );
     }
-    // Sent together when the reader can (one connection, one write: prepared-rows.ts).
-    const all = [...requests.values()];
-    const rows = reader.selectEach ? reader.selectEach(all) : all.map((request) => reader.select(request));
-    all.forEach((request, i) => {
-      run.start(request, rows[i]!);
-    });
     return run;
   }
 

@@ -1,11 +1,8 @@
-import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import { preparedRows } from '../../server/db/prepared-rows.ts';
 import { applyDefinitions } from '../../server/dictionary/apply.ts';
 import { tableDefinition } from '../../server/dictionary/definition.ts';
 import { Dictionary } from '../../server/dictionary/model.ts';
 import { createRecordReader } from '../../server/records/reader.ts';
-import { RecordError } from '../../server/records/types.ts';
 import { upsertRecords } from '../../server/records/upsert.ts';
 import { describeEachDatabase } from '../helpers/database.ts';
 import { ABEL, readerFor, refusal } from './helpers.ts';
@@ -209,44 +206,5 @@ describeEachDatabase('record reader', (db) => {
     dictionary = new Dictionary([], []);
     expect(live.describe('hr_case')).toBeUndefined();
     expect(await refusal(live.count({ table: 'hr_case', query: '' }))).toBe("unknown table 'hr_case'");
-  });
-
-  it('answers selects sent together (reads made ahead) as it answers each alone, a refused one alone', async () => {
-    const reader = createRecordReader({
-      database: preparedRows(db().database),
-      dictionary: () => db().dictionary,
-      defaultRegion: 'US',
-    });
-    const requests = [
-      { table: 'sys_user', query: 'active=true', limit: 5 },
-      { table: 'nope', query: '', limit: 5 },
-      { table: 'incident', query: `caller_id=${ABEL}`, limit: 5 },
-    ];
-    const alone = [await reader.select(requests[0]!), await reader.select(requests[2]!)];
-    expect(alone[0]!.length).toBe(5);
-    expect(alone[1]!.length).toBeGreaterThan(0);
-    // More rounds than the test pool has connections: each round gives its connection back.
-    for (let round = 0; round < 6; round++) {
-      const [users, nope, incidents] = await Promise.allSettled(reader.selectEach!(requests));
-      expect(users).toEqual({ status: 'fulfilled', value: alone[0] });
-      expect(nope).toMatchObject({ status: 'rejected', reason: expect.any(RecordError) });
-      expect(incidents).toEqual({ status: 'fulfilled', value: alone[1] });
-    }
-  });
-
-  it('sends statements together on one PostgreSQL connection, a failing one failing alone', async () => {
-    const { rowsEach } = preparedRows(db().database);
-    if (db().database.kind === 'pglite') {
-      // One connection already: nothing to send together.
-      expect(rowsEach).toBeUndefined();
-      return;
-    }
-    for (let round = 0; round < 6; round++) {
-      const answers = await Promise.allSettled(
-        rowsEach!([sql`select 1 as n`, sql`select 1 / (${round} - ${round}) as n`, sql`select 3 as n`]),
-      );
-      expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect(answers[2]).toEqual({ status: 'fulfilled', value: [{ n: 3 }] });
-    }
   });
 });
