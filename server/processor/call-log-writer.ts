@@ -13,7 +13,7 @@
  *
  * Group commit: one insert at a time. A row that comes while one is in flight waits for it and goes
  * with every other row that came meanwhile, in one statement (call-log.ts `writeCallRows`). One call at
- * a time, each row is written at once, alone; under load, one statement carries many rows, which
+ * a time, each row is written alone, on the turn after its call's reply; under load, one statement carries many rows, which
  * costs the database a fraction of as many statements. A batch refused for what a row holds is
  * retried row by row, so one row the database cannot take (a NUL in a parameter) loses only itself.
  * Each row carries the time of its call, not of its insert.
