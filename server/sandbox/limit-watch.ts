@@ -60,8 +60,8 @@ let othersSample = { at: Number.NEGATIVE_INFINITY, ms: 0 };
 
 /**
  * otherThreadsCpuMs as read at most OTHERS_SAMPLE_MS ago: the baseline a run's watch starts from.
- * The two readings are syscalls costing about 13 µs of the main thread on this project's machine,
- * while almost no run lasts long enough for the watch to look; under load runs start far more often
+ * The two readings are syscalls costing the main thread 0.5 to 13 µs on this project's machines (by
+ * day), while almost no run lasts long enough for the watch to look; under load runs start far more often
  * than every 5 ms. An older baseline can only make the bound larger, by the other threads' CPU of
  * those few milliseconds, against a watch that stops a run at twice its limit.
  */

@@ -11,6 +11,15 @@ import { fakeReader, rule, show, TEST_LIMITS, testHost } from './fixtures.ts';
 
 const select = (query: string, limit = 1001): SelectRequest => ({ table: 'sys_user', query, limit });
 
+/** Read ahead after one call of rule R by 'User 4' that selected its caller by name. */
+function learntLookup(reader: RecordReader): ReadAhead {
+  const ahead = new ReadAhead();
+  const first = ahead.start('R', { sysparm_caller_id: 'User 4' }, reader);
+  first.take(select('name=User 4'));
+  ahead.learn('R', { sysparm_caller_id: 'User 4' }, first);
+  return ahead;
+}
+
 function countingReader() {
   const selects: string[] = [];
   const reader: RecordReader = {
@@ -54,11 +63,7 @@ describe('read-ahead templates', () => {
 
   it('stops handing out reads made ahead after a privileged call', () => {
     const { reader } = countingReader();
-    const ahead = new ReadAhead();
-    const run = ahead.start('R', { sysparm_caller_id: 'User 4' }, reader);
-    run.take(select('name=User 4'));
-    ahead.learn('R', { sysparm_caller_id: 'User 4' }, run);
-    const next = ahead.start('R', { sysparm_caller_id: 'User 8' }, reader);
+    const next = learntLookup(reader).start('R', { sysparm_caller_id: 'User 8' }, reader);
     next.stop();
     expect(next.take(select('name=User 8'))).toBeUndefined();
   });
@@ -84,11 +89,7 @@ describe('read-ahead templates', () => {
 
   it('keeps a read made ahead that failed to itself unless the rule makes it', async () => {
     const failing: RecordReader = { ...fakeReader, select: () => Promise.reject(new Error('down')) };
-    const ahead = new ReadAhead();
-    const run = ahead.start('R', { sysparm_caller_id: 'User 4' }, failing);
-    run.take(select('name=User 4'));
-    ahead.learn('R', { sysparm_caller_id: 'User 4' }, run);
-    const next = ahead.start('R', { sysparm_caller_id: 'User 8' }, failing);
+    const next = learntLookup(failing).start('R', { sysparm_caller_id: 'User 8' }, failing);
     await new Promise((resolve) => setTimeout(resolve, 5)); // no unhandled rejection meanwhile
     await expect(next.take(select('name=User 8'))).rejects.toThrow('down');
   });
@@ -293,10 +294,7 @@ describe("reads handed in with the run's start", () => {
 
   it('accepts only reports of reads it handed out, each once', async () => {
     const { reader } = countingReader();
-    const ahead = new ReadAhead();
-    const first = ahead.start('R', { sysparm_caller_id: 'User 4' }, reader);
-    first.take(select('name=User 4'));
-    ahead.learn('R', { sysparm_caller_id: 'User 4' }, first);
+    const ahead = learntLookup(reader);
     const run = ahead.start('R', { sysparm_caller_id: 'User 6' }, reader);
     const given = await run.handOut(1000, 50);
     expect(given).toEqual([{ key: requestKey(select('name=User 6')), rowsJson: expect.any(String) }]);
