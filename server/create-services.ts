@@ -89,8 +89,9 @@ export function createServices(
 }
 
 export async function closeServices(services: Services): Promise<void> {
-  // Calls answered are in the call log before the database closes.
-  await services.processor.callLog.settled();
+  // Calls still being decided (their clients may have hung up) are answered and in the call log
+  // before the isolates and the database close.
+  await services.processor.drained();
   await noticesOf.get(services)?.close();
   await services.sandbox.close();
   await services.privileged.close();

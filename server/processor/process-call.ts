@@ -105,14 +105,24 @@ export function createProcessor(deps: ProcessorDeps) {
     };
   }
 
+  /**
+   * Calls being decided. A call whose client hung up is still answered and logged, but the HTTP
+   * server no longer waits for it when it closes: shutdown waits here (`drained`).
+   */
+  const deciding = new Set<Promise<unknown>>();
+
   /** A lost database connection anywhere in a call is a 503; any other failure stays a failure. */
   async function processCall(rawQuery: string, actor: Actor): Promise<CallOutcome> {
     const started = performance.now();
+    const call = decide(rawQuery, actor, started);
+    deciding.add(call);
     try {
-      return await decide(rawQuery, actor, started);
+      return await call;
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       return unavailable(rawQuery, started);
+    } finally {
+      deciding.delete(call);
     }
   }
 
@@ -271,6 +281,11 @@ export function createProcessor(deps: ProcessorDeps) {
     unavailable,
     /** Rows of calls answered and not yet in the call log: readers of the log wait for them. */
     callLog: { settled: () => callLog.settled(), stats: () => callLog.stats() },
+    /** Resolves once no call is being decided and every row of those decided is in the call log. */
+    async drained(): Promise<void> {
+      while (deciding.size > 0) await Promise.allSettled(deciding);
+      await callLog.settled();
+    },
   };
 }
 
