@@ -18,7 +18,11 @@ describeEachDatabase('closing the services while a call is decided', (db) => {
   describe('a call whose client hung up', () => {
     it('is answered by its rule and in the call log before the services have closed', async () => {
       const { database, dictionary } = db();
-      const services = createServices(loadConfig({ LOG_LEVEL: 'silent', SANDBOX_CPU_MS: '1000' }), database, dictionary);
+      const services = createServices(
+        loadConfig({ LOG_LEVEL: 'silent', SANDBOX_CPU_MS: '1000' }),
+        database,
+        dictionary,
+      );
       await services.rules.create({ name: 'Slow', script: SLOW, clientCallable: true }, 'admin');
       const actor: Actor = { kind: 'token', id: 'softphone', username: 'softphone', role: 'agent' };
 
