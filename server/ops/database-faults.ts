@@ -20,13 +20,12 @@ const SERVED_WHILE_DOWN = new Set(['/healthz', '/readyz', '/metrics']);
 /** The processor, telling the health when a call met a lost connection (it answers those itself). */
 export function watchProcessor(processor: Processor, health: Pick<DatabaseHealth, 'lost'>): Processor {
   return {
+    ...processor,
     async processCall(rawQuery, actor) {
       const outcome = await processor.processCall(rawQuery, actor);
       if (outcome.kind === 'failed' && outcome.error.code === 'UNAVAILABLE') health.lost('/cti.do');
       return outcome;
     },
-    unavailable: processor.unavailable,
-    callLog: processor.callLog,
   };
 }
 

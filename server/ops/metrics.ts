@@ -84,6 +84,7 @@ export function createAppMetrics(sources: MetricSources) {
     /** The processor, counting its calls: what it decides is unchanged. */
     instrument(processor: Processor): Processor {
       return {
+        ...processor,
         async processCall(rawQuery, actor) {
           const started = performance.now();
           callsInFlight.inc();
@@ -98,8 +99,6 @@ export function createAppMetrics(sources: MetricSources) {
             callsInFlight.dec();
           }
         },
-        unavailable: processor.unavailable,
-        callLog: processor.callLog,
       };
     },
 
