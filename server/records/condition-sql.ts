@@ -10,17 +10,18 @@
  * - `field=` (empty) is ISEMPTY and `field!=` ISNOTEMPTY: stored values are never '' (it is null);
  * - negative operators (!=, NOT IN, DOESNOTCONTAIN, NOT LIKE) follow SQL: empty fields do not match.
  */
-import { type SQL, sql } from 'drizzle-orm';
+
 import { type ColumnInfo, e164Column } from '../dictionary/model.ts';
 import { coerceValue, normaliseSysId } from '../dictionary/values.ts';
 import { type At, journalText, type Kind, kindOf, TEXT_KINDS, textSql } from './column-sql.ts';
 import type { Operator } from './encoded-query.ts';
 import { toE164 } from './phone.ts';
+import { joinSql, rawSql, type SqlText, sqlText } from './sql-text.ts';
 
 export type Target = { column: ColumnInfo; at: At };
 type Scalar = string | number | boolean;
 
-const NOTHING = sql`false`;
+const NOTHING = sqlText`false`;
 const COMPARISONS: Partial<Record<Operator, string>> = { '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
 const LIKE_PATTERNS: Partial<Record<Operator, (v: string) => string>> = {
   STARTSWITH: (v) => `${v}%`,
@@ -56,27 +57,27 @@ function coerce(column: ColumnInfo, kind: Kind, raw: string): Scalar | undefined
 }
 
 /** A list bound as ONE json parameter (drizzle would expand an array into a tuple; see sql-values.ts). */
-function jsonList(values: Scalar[], cast: string, lower = false): SQL {
-  const item = lower ? sql`lower(value)` : sql`value::${sql.raw(cast)}`;
-  return sql`(select ${item} from jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+function jsonList(values: Scalar[], cast: string, lower = false): SqlText {
+  const item = lower ? sqlText`lower(value)` : sqlText`value::${rawSql(cast)}`;
+  return sqlText`(select ${item} from jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
 }
 
-function isEmpty(target: Target): SQL {
+function isEmpty(target: Target): SqlText {
   const kind = kindOf(target.column);
   const column = target.at(target.column.name);
-  if (kind === 'journal') return sql`(${column} is null or jsonb_array_length(${column}) = 0)`;
-  if (TEXT_KINDS.has(kind) || kind === 'phone') return sql`(${column} is null or ${column} = '')`;
-  return sql`(${column} is null)`;
+  if (kind === 'journal') return sqlText`(${column} is null or jsonb_array_length(${column}) = 0)`;
+  if (TEXT_KINDS.has(kind) || kind === 'phone') return sqlText`(${column} is null or ${column} = '')`;
+  return sqlText`(${column} is null)`;
 }
 
 /** A side of a comparison: the column expression, one bound value, a bound list of values. */
-type Side = { column: SQL; one: (v: Scalar) => SQL; many: (vs: Scalar[]) => SQL };
+type Side = { column: SqlText; one: (v: Scalar) => SqlText; many: (vs: Scalar[]) => SqlText };
 
 /** "is one of": a single value uses `=`, so the index serves directly. */
-function memberOf(side: Side, values: Scalar[]): SQL {
+function memberOf(side: Side, values: Scalar[]): SqlText {
   return values.length === 1
-    ? sql`${side.column} = ${side.one(values[0]!)}`
-    : sql`${side.column} in ${side.many(values)}`;
+    ? sqlText`${side.column} = ${side.one(values[0]!)}`
+    : sqlText`${side.column} in ${side.many(values)}`;
 }
 
 export const listItems = (value: string) =>
@@ -93,14 +94,14 @@ function caseless(target: Target): Side {
     const lowered = (v: Scalar) => String(v).toLowerCase();
     return {
       column: at(column.name),
-      one: (v) => sql`${lowered(v)}::text`,
+      one: (v) => sqlText`${lowered(v)}::text`,
       many: (vs) => jsonList(vs.map(lowered), 'text'),
     };
   }
   const expr = kindOf(column) === 'journal' ? journalText(at(column.name)) : at(column.name);
   return {
-    column: sql`lower(${expr})`,
-    one: (v) => sql`lower(${String(v)}::text)`,
+    column: sqlText`lower(${expr})`,
+    one: (v) => sqlText`lower(${String(v)}::text)`,
     many: (vs) => jsonList(vs, 'text', true),
   };
 }
@@ -109,12 +110,12 @@ function typed(target: Target, kind: Kind): Side {
   const cast = CASTS[kind as keyof typeof CASTS] ?? 'text';
   return {
     column: target.at(target.column.name),
-    one: (v) => sql`${v}::${sql.raw(cast)}`,
+    one: (v) => sqlText`${v}::${rawSql(cast)}`,
     many: (vs) => jsonList(vs, cast),
   };
 }
 
-function phoneMatch(target: Target, items: string[], region: string): SQL {
+function phoneMatch(target: Target, items: string[], region: string): SqlText {
   const e164s: string[] = [];
   const raws: string[] = [];
   for (const item of items) {
@@ -123,17 +124,17 @@ function phoneMatch(target: Target, items: string[], region: string): SQL {
     else raws.push(item);
   }
   const e164 = target.at(e164Column(target.column.name));
-  const matches: SQL[] = [];
+  const matches: SqlText[] = [];
   if (e164s.length > 0)
     matches.push(
-      memberOf({ column: e164, one: (v) => sql`${v}::text`, many: (vs) => jsonList(vs, 'text') }, e164s),
+      memberOf({ column: e164, one: (v) => sqlText`${v}::text`, many: (vs) => jsonList(vs, 'text') }, e164s),
     );
   if (raws.length > 0) matches.push(memberOf(caseless(target), raws));
-  return sql`(${sql.join(matches, sql` or `)})`;
+  return sqlText`(${joinSql(matches, ' or ')})`;
 }
 
 /** IN/= over a list of items, each coerced; undefined when no item can be a value of the column. */
-function listMatch(target: Target, kind: Kind, items: string[], region: string): SQL | undefined {
+function listMatch(target: Target, kind: Kind, items: string[], region: string): SqlText | undefined {
   if (items.length === 0) return undefined;
   if (kind === 'phone') return phoneMatch(target, items, region);
   if (TEXT_KINDS.has(kind) || kind === 'journal') return memberOf(caseless(target), items);
@@ -142,15 +143,17 @@ function listMatch(target: Target, kind: Kind, items: string[], region: string):
   return values.length === 0 ? undefined : memberOf(typed(target, kind), values);
 }
 
-export function conditionSql(target: Target, operator: Operator, value: string, region: string): SQL {
+export function conditionSql(target: Target, operator: Operator, value: string, region: string): SqlText {
   const kind = kindOf(target.column);
   if (operator === 'ISEMPTY' || (operator === '=' && value === '')) return isEmpty(target);
-  if (operator === 'ISNOTEMPTY' || (operator === '!=' && value === '')) return sql`(not ${isEmpty(target)})`;
-  const negate = (match: SQL) => (NEGATED.has(operator) ? sql`(not (${match}))` : sql`(${match})`);
+  if (operator === 'ISNOTEMPTY' || (operator === '!=' && value === ''))
+    return sqlText`(not ${isEmpty(target)})`;
+  const negate = (match: SqlText) =>
+    NEGATED.has(operator) ? sqlText`(not (${match}))` : sqlText`(${match})`;
   const pattern = LIKE_PATTERNS[operator];
   if (pattern) {
     return negate(
-      sql`lower(${textSql(target.column, target.at)}) like lower(${pattern(escapeLike(value))}::text)`,
+      sqlText`lower(${textSql(target.column, target.at)}) like lower(${pattern(escapeLike(value))}::text)`,
     );
   }
   if (operator === 'IN' || operator === 'NOT IN' || operator === '=' || operator === '!=') {
@@ -163,13 +166,13 @@ export function conditionSql(target: Target, operator: Operator, value: string, 
     );
     return match ? negate(match) : NOTHING;
   }
-  const comparison = sql.raw(COMPARISONS[operator]!);
+  const comparison = rawSql(COMPARISONS[operator]!);
   if (TEXT_KINDS.has(kind) || kind === 'journal' || kind === 'phone') {
     const side = caseless(target);
-    return sql`(${side.column} ${comparison} ${side.one(value)})`;
+    return sqlText`(${side.column} ${comparison} ${side.one(value)})`;
   }
   const coerced = coerce(target.column, kind, value);
   if (coerced === undefined) return NOTHING;
   const side = typed(target, kind);
-  return sql`(${side.column} ${comparison} ${side.one(coerced)})`;
+  return sqlText`(${side.column} ${comparison} ${side.one(coerced)})`;
 }

@@ -4,12 +4,13 @@
  * `sql.identifier`; values are bound by condition-sql.ts. Business tables only: any other name,
  * system tables included, is "unknown table", with no hint of what does exist.
  */
-import { type SQL, sql } from 'drizzle-orm';
+
 import type { ColumnInfo, Dictionary, TableInfo } from '../dictionary/model.ts';
 import { type At, aliasAt, sortSql } from './column-sql.ts';
 import { conditionSql, TEXT_MATCHES } from './condition-sql.ts';
 import type { Condition, OrderBy, ParsedQuery } from './encoded-query.ts';
-import { inList, storageTable } from './sql-values.ts';
+import { identifier, joinSql, type SqlText, sqlText } from './sql-text.ts';
+import { inListText, storageText } from './sql-values.ts';
 import { RecordError } from './types.ts';
 
 /** Deeper dot-walks are refused: each hop is a nested subquery. */
@@ -18,11 +19,11 @@ export const MAX_HOPS = 5;
 export type CompiledQuery = {
   table: TableInfo;
   /** `biz.<storage> as t0`: the alias every column of `where` and `orderBy` refers to. */
-  from: SQL;
+  from: SqlText;
   at: At;
-  where: SQL;
+  where: SqlText;
   /** Never empty: sys_id comes last, so limit/offset pages are stable. */
-  orderBy: SQL;
+  orderBy: SqlText;
 };
 
 type Step = { table: TableInfo; column: ColumnInfo };
@@ -59,10 +60,10 @@ export function resolveField(dictionary: Dictionary, table: TableInfo, field: st
 }
 
 /** Rows of this table's class and of the tables extending it (one physical table holds the hierarchy). */
-function classFilter(table: TableInfo, at: At): SQL {
+function classFilter(table: TableInfo, at: At): SqlText {
   const column = at('sys_class_name');
-  if (table.classes.length === 1) return sql`${column} = ${table.classes[0]!}::text`;
-  return sql`${column} in ${inList(table.classes, 'text')}`;
+  if (table.classes.length === 1) return sqlText`${column} = ${table.classes[0]!}::text`;
+  return sqlText`${column} in ${inListText(table.classes, 'text')}`;
 }
 
 /** `caller_idSTARTSWITHab` searches the caller's display value (its name), as the platform's filters do. */
@@ -77,7 +78,7 @@ function withDisplayField(dictionary: Dictionary, steps: Step[], condition: Cond
 
 export type BuildOptions = { defaultRegion: string };
 
-function conditionAt(steps: Step[], depth: number, condition: Condition, options: BuildOptions): SQL {
+function conditionAt(steps: Step[], depth: number, condition: Condition, options: BuildOptions): SqlText {
   const [step, ...rest] = steps;
   const at = aliasAt(aliasOf(depth));
   if (rest.length === 0)
@@ -91,26 +92,26 @@ function conditionAt(steps: Step[], depth: number, condition: Condition, options
   const target = rest[0]!.table;
   const inner = aliasAt(aliasOf(depth + 1));
   const nested = conditionAt(rest, depth + 1, condition, options);
-  return sql`(${at(step!.column.name)} in (select ${inner('sys_id')} from ${storageTable(target.storage)} as ${sql.identifier(aliasOf(depth + 1))} where ${classFilter(target, inner)} and ${nested}))`;
+  return sqlText`(${at(step!.column.name)} in (select ${inner('sys_id')} from ${storageText(target.storage)} as ${identifier(aliasOf(depth + 1))} where ${classFilter(target, inner)} and ${nested}))`;
 }
 
 /** The sort key of a (possibly dot-walked) field: a hop is a scalar subquery on the referenced row. */
-function sortAt(steps: Step[], depth: number): SQL {
+function sortAt(steps: Step[], depth: number): SqlText {
   const [step, ...rest] = steps;
   const at = aliasAt(aliasOf(depth));
   if (rest.length === 0) return sortSql(step!.column, at);
   const target = rest[0]!.table;
   const inner = aliasAt(aliasOf(depth + 1));
-  return sql`(select ${sortAt(rest, depth + 1)} from ${storageTable(target.storage)} as ${sql.identifier(aliasOf(depth + 1))} where ${inner('sys_id')} = ${at(step!.column.name)})`;
+  return sqlText`(select ${sortAt(rest, depth + 1)} from ${storageText(target.storage)} as ${identifier(aliasOf(depth + 1))} where ${inner('sys_id')} = ${at(step!.column.name)})`;
 }
 
-function orderSql(dictionary: Dictionary, table: TableInfo, orderBy: readonly OrderBy[]): SQL {
+function orderSql(dictionary: Dictionary, table: TableInfo, orderBy: readonly OrderBy[]): SqlText {
   const keys = orderBy.map((o) => {
     const key = sortAt(resolveField(dictionary, table, o.field), 0);
-    return o.descending ? sql`${key} desc` : sql`${key} asc`;
+    return o.descending ? sqlText`${key} desc` : sqlText`${key} asc`;
   });
-  keys.push(sql`${aliasAt(aliasOf(0))('sys_id')} asc`);
-  return sql.join(keys, sql`, `);
+  keys.push(sqlText`${aliasAt(aliasOf(0))('sys_id')} asc`);
+  return joinSql(keys, ', ');
 }
 
 export function compileQuery(
@@ -132,16 +133,16 @@ export function compileQuery(
         return conditionAt(steps, 0, condition, options);
       });
       // An empty OR-list comes only from a hand-built AST; it constrains nothing, like an empty group.
-      return alternatives.length === 0 ? sql`true` : sql`(${sql.join(alternatives, sql` or `)})`;
+      return alternatives.length === 0 ? sqlText`true` : sqlText`(${joinSql(alternatives, ' or ')})`;
     });
-    return clauses.length === 0 ? sql`true` : sql`(${sql.join(clauses, sql` and `)})`;
+    return clauses.length === 0 ? sqlText`true` : sqlText`(${joinSql(clauses, ' and ')})`;
   });
-  const filter = groups.length === 0 ? sql`true` : sql`(${sql.join(groups, sql` or `)})`;
+  const filter = groups.length === 0 ? sqlText`true` : sqlText`(${joinSql(groups, ' or ')})`;
   return {
     table,
-    from: sql`${storageTable(table.storage)} as ${sql.identifier(aliasOf(0))}`,
+    from: sqlText`${storageText(table.storage)} as ${identifier(aliasOf(0))}`,
     at,
-    where: sql`${classFilter(table, at)} and ${filter}`,
+    where: sqlText`${classFilter(table, at)} and ${filter}`,
     orderBy: orderSql(dictionary, table, query.orderBy),
   };
 }

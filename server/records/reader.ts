@@ -7,13 +7,13 @@
  * task's columns for every row, incidents included, and a child's own columns are read by querying
  * the child. Values are shaped in SQL (column-sql.ts), so both drivers return the same JSON.
  */
-import { type SQL, sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
+import type { SQL } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import type { ColumnInfo, Dictionary, TableInfo } from '../dictionary/model.ts';
 import { valueSql } from './column-sql.ts';
 import { type ParsedQuery, parseEncodedQuery } from './encoded-query.ts';
 import { type BuildOptions, type CompiledQuery, compileQuery } from './query-builder.ts';
+import { identifier, joinSql, type SqlText, sqlText, toDrizzle } from './sql-text.ts';
 import {
   type FieldValue,
   RecordError,
@@ -54,34 +54,30 @@ export function buildSelect(
   return {
     table: compiled.table,
     columns,
-    statement: sql`select ${list} from ${compiled.from} where ${compiled.where} order by ${compiled.orderBy} limit ${limit} offset ${offset}`,
+    statement: toDrizzle(
+      sqlText`select ${list} from ${compiled.from} where ${compiled.where} order by ${compiled.orderBy} limit ${limit} offset ${offset}`,
+    ),
   };
 }
 
-type SelectList = { columns: ColumnInfo[]; list: SQL };
+type SelectList = { columns: ColumnInfo[]; list: SqlText };
 const selectLists = new WeakMap<TableInfo, SelectList>();
-const dialect = new PgDialect();
 
 /**
- * Every column of the table shaped as a RecordRow value, as one piece of SQL text. It depends only on
- * the table (a changed dictionary has new TableInfo objects) and binds no value, so it is rendered
- * once: composing and rendering a few hundred drizzle chunks on every query cost more CPU than the
- * rest of a pop's query building. The columns are named from the dictionary through sql.identifier,
- * exactly as before; only the rendering is reused.
+ * Every column of the table shaped as a RecordRow value. It depends only on the table (a changed
+ * dictionary has new TableInfo objects) and binds no value, so it is built once per table.
  */
 function selectList(table: TableInfo, at: CompiledQuery['at']): SelectList {
   const known = selectLists.get(table);
   if (known) return known;
   const columns = [...table.columns.values()];
-  const rendered = dialect.sqlToQuery(
-    sql.join(
-      columns.map((column) => sql`${valueSql(column, at)} as ${sql.identifier(column.name)}`),
-      sql`, `,
-    ),
+  const list = joinSql(
+    columns.map((column) => sqlText`${valueSql(column, at)} as ${identifier(column.name)}`),
+    ', ',
   );
-  // A value bound here would be lost by sql.raw: the list has none, and must stay so.
-  if (rendered.params.length > 0) throw new Error(`the select list of ${table.name} binds values`);
-  const made = { columns, list: sql.raw(rendered.sql) };
+  // Values bound here would be bound again by every statement: the list has none, and must stay so.
+  if (list.values.length > 0) throw new Error(`the select list of ${table.name} binds values`);
+  const made = { columns, list };
   selectLists.set(table, made);
   return made;
 }
@@ -92,7 +88,7 @@ export function buildCount(
   options: BuildOptions,
 ): SQL {
   const compiled = compileQuery(dictionary, spec.table, parsed(spec.query), options);
-  return sql`select count(*)::int as n from ${compiled.from} where ${compiled.where}`;
+  return toDrizzle(sqlText`select count(*)::int as n from ${compiled.from} where ${compiled.where}`);
 }
 
 /** Only the table's columns, each present (null when empty): what crosses into a sandbox is exactly this. */
