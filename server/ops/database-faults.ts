@@ -10,7 +10,12 @@ import type { FastifyInstance } from 'fastify';
 import { errorBody } from '../errors.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
 import type { Processor } from '../processor/process-call.ts';
-import { type FallbackRenderer, sendFailedCall, wantsJson } from '../processor/routes.ts';
+import {
+  type FallbackRenderer,
+  RETRY_AFTER_SECONDS,
+  sendFailedCall,
+  wantsJson,
+} from '../processor/routes.ts';
 import { DATABASE_UNAVAILABLE_MESSAGE } from './database-errors.ts';
 import type { DatabaseHealth } from './database-health.ts';
 
@@ -59,6 +64,7 @@ export function installDatabaseFaults(
     return reply
       .status(503)
       .header('cache-control', 'no-store')
+      .header('retry-after', String(RETRY_AFTER_SECONDS))
       .send(errorBody('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE));
   });
 

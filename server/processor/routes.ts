@@ -20,6 +20,13 @@ export type FallbackRenderer = (
 export const wantsJson = (request: FastifyRequest) =>
   (request.headers.accept ?? '').includes('application/json');
 
+/**
+ * How long a client told 503 (every isolate busy, the database lost, the server closing) should wait
+ * before it tries again. A telephony client or a load balancer that honours it spreads a burst out
+ * instead of meeting the same full queue at once.
+ */
+export const RETRY_AFTER_SECONDS = 1;
+
 /** A call that failed (the rule, the sandbox or the database): the error as JSON, or the fallback screen. */
 export function sendFailedCall(
   reply: FastifyReply,
@@ -28,6 +35,8 @@ export function sendFailedCall(
   renderFallback: FallbackRenderer,
 ): FastifyReply | Promise<FastifyReply> {
   reply.header('cache-control', 'no-store');
+  if (outcome.status === 503 && (json || outcome.error.code === 'UNAVAILABLE'))
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   if (json) {
     return reply.status(outcome.status).send({
       ...errorBody(outcome.error.code, outcome.error.message),

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { installDatabaseFaults } from '../../server/ops/database-faults.ts';
 import { offlineAwareReader, renderWithoutDatabase } from '../../server/ops/offline-screens.ts';
 import type { FailedCall } from '../../server/processor/process-call.ts';
-import type { FallbackRenderer } from '../../server/processor/routes.ts';
+import { type FallbackRenderer, sendFailedCall } from '../../server/processor/routes.ts';
 import type { RecordReader } from '../../server/records/types.ts';
 
 const unavailable = (query: string): FailedCall => ({
@@ -72,6 +72,7 @@ describe('while the database is down', () => {
       durationMs: 0,
       callId: null,
     });
+    expect(response.headers['retry-after']).toBe('1');
     expect(reached).not.toHaveBeenCalled();
   });
 
@@ -82,6 +83,7 @@ describe('while the database is down', () => {
       headers: { accept: 'text/html', cookie: 'ctihost_session=cts_unchecked' },
     });
     expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
     expect(response.body).toBe('<form>the fallback</form>');
     expect(rendered).toEqual([
       {
@@ -114,6 +116,7 @@ describe('while the database is down', () => {
     expect(response.statusCode).toBe(503);
     expect(response.json().error.code).toBe('UNAVAILABLE');
     expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['retry-after']).toBe('1');
   });
 
   it.each(['/healthz', '/readyz', '/metrics'])('still serves %s', async (url) => {
@@ -174,5 +177,45 @@ describe('the fallback without a database', () => {
     const { reply } = fake();
     await expect(renderWithoutDatabase(render)(reply, failure('RULE_ERROR'))).rejects.toThrow('ECONNREFUSED');
     expect(await screens.count({ table: 'incident', query: '' })).toBe(7);
+  });
+});
+
+describe('a call refused because every isolate is busy', () => {
+  const busy: FailedCall = {
+    kind: 'failed',
+    status: 503,
+    rule: 'CTIProcessing',
+    error: { code: 'SANDBOX_BUSY', message: 'every sandbox isolate is busy; try again shortly' },
+    durationMs: 2000,
+    callId: 'c0ffee00-0000-4000-8000-000000000001',
+    prefillQuery: null,
+    view: null,
+  };
+  const answer = async (accept: string) => {
+    const app = Fastify();
+    app.get('/cti.do', (_request, reply) =>
+      sendFailedCall(reply, busy, accept === 'application/json', (fallback) =>
+        fallback.type('text/html').send('<form>the fallback</form>'),
+      ),
+    );
+    try {
+      return await app.inject({ url: '/cti.do', headers: { accept } });
+    } finally {
+      await app.close();
+    }
+  };
+
+  it('tells a telephony client 503 and when to try again', async () => {
+    const response = await answer('application/json');
+    expect(response.statusCode).toBe(503);
+    expect(response.json().error.code).toBe('SANDBOX_BUSY');
+    expect(response.headers['retry-after']).toBe('1');
+  });
+
+  it("gives an agent's browser the fallback form at once, with nothing to retry", async () => {
+    const response = await answer('text/html');
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe('<form>the fallback</form>');
+    expect(response.headers['retry-after']).toBeUndefined();
   });
 });
