@@ -58,7 +58,13 @@ export function createServices(
     maxDepth: config.privileged.callDepth,
     maxWrites: config.privileged.maxWrites,
   });
-  sandbox = createSandboxHost({ limits: config.sandbox, reader, handlers, ...log });
+  sandbox = createSandboxHost({
+    limits: config.sandbox,
+    reader,
+    handlers,
+    queueLimit: config.sandboxQueue,
+    ...log,
+  });
   // Non-client-callable rules run on isolates of their own: their caller's isolate waits meanwhile,
   // so sharing one pool could leave a caller waiting for its own isolate.
   const privileged = createSandboxHost({ limits: config.sandbox, reader, handlers, isolates: 2, ...log });

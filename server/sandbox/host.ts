@@ -5,6 +5,7 @@
  * it waits in a bounded queue.
  */
 import { availableParallelism } from 'node:os';
+import { DEFAULT_QUEUE_LIMIT } from '../config/env.ts';
 import { SANDBOX_ERROR, sandboxError } from './errors.ts';
 import { defaultHandlers, type HostCallDeps, type HostHandlers, handleHostCall } from './host-calls.ts';
 import { IsolateSlot, type SlotCounters } from './isolate-slot.ts';
@@ -90,7 +91,7 @@ export function createSandboxHost(options: CreateSandboxHostOptions): SandboxHos
   const mayReadAhead = (rule: RuleSource, runOptions: RunOptions) =>
     rule.clientCallable && !runOptions.reader && !runOptions.wantResult;
   const queue: Waiter[] = [];
-  const queueLimit = options.queueLimit ?? 100;
+  const queueLimit = options.queueLimit ?? DEFAULT_QUEUE_LIMIT;
   const checker = new RuleChecker();
   let closed = false;
 

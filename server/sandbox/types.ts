@@ -82,7 +82,7 @@ export type SandboxHostOptions = {
   contextsPerIsolate?: number;
   /** Runs one context serves before it is dropped for a fresh one (default 1000). */
   runsPerContext?: number;
-  /** Runs that may wait for an isolate before SANDBOX_BUSY (default 100). */
+  /** Runs that may wait for an isolate before SANDBOX_BUSY (default DEFAULT_QUEUE_LIMIT). */
   queueLimit?: number;
   /** Recycle an isolate after this many contexts (default 1000). */
   recycleAfterContexts?: number;

@@ -11,6 +11,7 @@ describe('configuration from the environment', () => {
       defaultRegion: 'US',
       sandbox: { cpuMs: 50, wallMs: 2000, memoryMb: 32, maxRows: 1000, maxAnswer: 2048 },
       answerOrigins: [],
+      sandboxQueue: 1000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -35,6 +36,11 @@ describe('configuration from the environment', () => {
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cti', max: 4 });
   });
 
+  it('bounds the calls waiting for a busy sandbox with SANDBOX_QUEUE (0: none wait)', () => {
+    expect(loadConfig({ SANDBOX_QUEUE: '50' }).sandboxQueue).toBe(50);
+    expect(loadConfig({ SANDBOX_QUEUE: '0' }).sandboxQueue).toBe(0);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
   });
@@ -46,6 +52,8 @@ describe('configuration from the environment', () => {
     [{ DEFAULT_REGION: 'XX' }, 'DEFAULT_REGION: must be a two-letter country code'],
     [{ SANDBOX_MEMORY_MB: '2' }, 'SANDBOX_MEMORY_MB: must be at least 8'],
     [{ DATABASE_POOL_MAX: '0' }, 'DATABASE_POOL_MAX: must be at least 1'],
+    [{ SANDBOX_QUEUE: '-1' }, 'SANDBOX_QUEUE: expected a whole number from 0 to 100000 (got "-1")'],
+    [{ SANDBOX_QUEUE: '200000' }, 'SANDBOX_QUEUE: must be at most 100000'],
     [{ DATABASE_POOL_MAX: 'ten' }, 'DATABASE_POOL_MAX: expected a whole number from 1 to 1000 (got "ten")'],
     [{ ANSWER_ORIGINS: 'javascript:alert(1)' }, 'ANSWER_ORIGINS: each entry must be an origin'],
     [{ ANSWER_ORIGINS: 'https://crm.example.com/path' }, 'ANSWER_ORIGINS: each entry must be an origin'],
