@@ -3,7 +3,6 @@
  * (what STARTSWITH/CONTAINS search), and as a sort key. Shared by the query builder and the reader,
  * so a condition searches exactly the text the row shows.
  */
-
 import type { ColumnType } from '../dictionary/definition.ts';
 import type { ColumnInfo } from '../dictionary/model.ts';
 import { identifier, type SqlText, sqlText } from './sql-text.ts';

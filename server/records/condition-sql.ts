@@ -10,7 +10,6 @@
  * - `field=` (empty) is ISEMPTY and `field!=` ISNOTEMPTY: stored values are never '' (it is null);
  * - negative operators (!=, NOT IN, DOESNOTCONTAIN, NOT LIKE) follow SQL: empty fields do not match.
  */
-
 import { type ColumnInfo, e164Column } from '../dictionary/model.ts';
 import { coerceValue, normaliseSysId } from '../dictionary/values.ts';
 import { type At, journalText, type Kind, kindOf, TEXT_KINDS, textSql } from './column-sql.ts';

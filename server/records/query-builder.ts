@@ -4,7 +4,6 @@
  * `sql.identifier`; values are bound by condition-sql.ts. Business tables only: any other name,
  * system tables included, is "unknown table", with no hint of what does exist.
  */
-
 import type { ColumnInfo, Dictionary, TableInfo } from '../dictionary/model.ts';
 import { type At, aliasAt, sortSql } from './column-sql.ts';
 import { conditionSql, TEXT_MATCHES } from './condition-sql.ts';
