@@ -4,6 +4,8 @@
  * 1, 10 and 50, beside a baseline in the same run: a plain fastify route making the same lookups with
  * the postgres driver and no sandbox (helpers/baseline-server.ts), one process.
  *
+ * Also at concurrency 300, an overload (see CONCURRENCY).
+ *
  * Set-ups: ctihost as one process; as two processes on two ports, the connections split between them
  * by two autocannon instances (as a load balancer without sticky sessions spreads them; at
  * concurrency 1 the one connection goes to one of them); and as `serve --workers 2` (one port, the
@@ -22,7 +24,12 @@ import { type CannonResult, cannon } from './helpers/cannon.ts';
 import { cpuSeconds, freePort, startBenchServer } from './helpers/processes.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONCURRENCY = [1, 10, 50];
+/**
+ * 300 is not a target: it is a flood of six times the target's clients, each sending its next call
+ * the moment the last is answered (refusals included), to show that pops keep being answered rather
+ * than drowned in refusals (README, "A burst of calls").
+ */
+const CONCURRENCY = [1, 10, 50, 300];
 const TARGET_SHARE = 0.6;
 const TARGET_P99_MS = 50;
 
