@@ -9,7 +9,7 @@ import { z } from 'zod';
  * With 100, a shift change of 300 agents' pops at once refused two thirds of them although one
  * process answers about a thousand a second, and under a flood of clients that retry at once the
  * answered pops fell from about 950 to 150 a second (the refusals took the main thread); with 1000
- * the same flood was answered in full at 941 a second, p99 0.38 s (README, "Operations").
+ * the same flood was answered in full at 941 a second, p99 0.38 s (README, "A burst of calls").
  */
 export const DEFAULT_QUEUE_LIMIT = 1000;
 
