@@ -17,6 +17,7 @@ import { createProcessor } from './processor/process-call.ts';
 import { createRecordReader } from './records/reader.ts';
 import { createRuleService } from './rules/service.ts';
 import { createSandboxHost } from './sandbox/host.ts';
+import { ruleStatementTimeoutMs } from './sandbox/limit-watch.ts';
 import type { SandboxHost } from './sandbox/types.ts';
 import type { Services } from './services.ts';
 
@@ -39,6 +40,14 @@ export function createServices(
     dictionary: store.current,
     defaultRegion: config.defaultRegion,
   });
+  // Rules read on connections whose statements PostgreSQL stops shortly after the run's wall limit:
+  // a run stopped at its limit does not leave its query running (a sort of a million incidents by
+  // their caller's name takes minutes), holding a connection and a core, for as long as it likes.
+  const ruleReader = createRecordReader({
+    database: database.boundedRows(ruleStatementTimeoutMs(config.sandbox)),
+    dictionary: store.current,
+    defaultRegion: config.defaultRegion,
+  });
   const accounts = withCredentialCache(createAccountService(database.db), () => notices?.notify('accounts'));
   const log = logger ? { logger } : {};
   // Rules first: the privileged handlers look rules up; the sandbox checks syntax for the rules service.
@@ -57,17 +66,24 @@ export function createServices(
     host: () => privileged,
     maxDepth: config.privileged.callDepth,
     maxWrites: config.privileged.maxWrites,
+    statementTimeoutMs: ruleStatementTimeoutMs(config.sandbox),
   });
   sandbox = createSandboxHost({
     limits: config.sandbox,
-    reader,
+    reader: ruleReader,
     handlers,
     queueLimit: config.sandboxQueue,
     ...log,
   });
   // Non-client-callable rules run on isolates of their own: their caller's isolate waits meanwhile,
   // so sharing one pool could leave a caller waiting for its own isolate.
-  const privileged = createSandboxHost({ limits: config.sandbox, reader, handlers, isolates: 2, ...log });
+  const privileged = createSandboxHost({
+    limits: config.sandbox,
+    reader: ruleReader,
+    handlers,
+    isolates: 2,
+    ...log,
+  });
   const processor = createProcessor({ database, dictionary: store, rules, sandbox, config, logger });
   notices = startChangeNotices({
     database,

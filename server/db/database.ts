@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { preparedStatementRows } from './prepared-rows.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -32,6 +33,15 @@ export interface Database {
   readonly db: Db;
   /** Runs a statement built with drizzle's `sql` template (identifiers and values already safe) and returns its rows. */
   rows<T extends Row = Row>(query: SQL, on?: Db): Promise<T[]>;
+  /**
+   * Rows of statements that PostgreSQL stops after `timeoutMs` (SQLSTATE 57014), as prepared
+   * statements: for the reads of rules, which must not outlive the run they were made for (the
+   * sandbox stops a run at its wall limit, but the server would go on with its query, holding a
+   * connection and a core). On PostgreSQL a pool of its own, made on first use, whose connections
+   * carry the timeout; PGlite runs the statements as `rows` does and cannot stop one (it is one
+   * engine in this process).
+   */
+  boundedRows(timeoutMs: number): Pick<Database, 'rows'>;
   /** Runs `fn` while holding a PostgreSQL advisory lock on a dedicated connection, so two processes never race. */
   withLock<T>(key: number, fn: (db: Db) => Promise<T>): Promise<T>;
   ping(): Promise<boolean>;
@@ -85,6 +95,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
         return false;
       }
     },
+    boundedRows: () => ({ rows }),
     stats: () => ({ maxConnections: 1, connectionsClosed: 0 }),
     renewPool() {},
     async close() {
@@ -93,11 +104,25 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   };
 }
 
+/**
+ * How a process's connections (DATABASE_POOL_MAX) are shared: about a third, at least two, for
+ * everything but rules' reads (the call log, accounts, rules, screens, the API), the rest for the
+ * rules' reads once a sandbox reads (boundedRows), which under load are most of the statements.
+ */
+export function splitPool(max: number): { general: number; rules: number } {
+  const general = Math.min(max, Math.max(2, Math.ceil(max / 3)));
+  return { general, rules: Math.max(1, max - general) };
+}
+
 function openPostgres(url: string, max: number): Database {
   let connectionsClosed = 0;
-  const connect = () =>
+  const sizes = splitPool(max);
+  const connect = (pool: { max: number; statementTimeoutMs?: number } = { max: sizes.general }) =>
     postgres(url, {
-      max,
+      max: pool.max,
+      ...(pool.statementTimeoutMs !== undefined
+        ? { connection: { statement_timeout: pool.statementTimeoutMs } }
+        : {}),
       onnotice: () => {},
       onclose: () => {
         connectionsClosed += 1;
@@ -122,18 +147,39 @@ function openPostgres(url: string, max: number): Database {
   } as unknown as typeof client;
   const db = drizzlePostgres(current, { schema }) as unknown as Db;
   const rows = async <T extends Row>(query: SQL, on: Db = db) => rowsOf<T>(await on.execute(query));
+  /** Pools whose statements carry a timeout, by the timeout (one in practice: the sandbox's). */
+  const bounded = new Map<number, postgres.Sql>();
+  const withParsers = (pool: postgres.Sql) => {
+    Object.assign(pool.options.parsers, first.options.parsers);
+    Object.assign(pool.options.serializers, first.options.serializers);
+    return pool;
+  };
   return {
     kind: 'postgres',
     db,
     rows,
+    boundedRows(timeoutMs) {
+      const pool = () => {
+        let made = bounded.get(timeoutMs);
+        if (!made) {
+          made = withParsers(connect({ max: sizes.rules, statementTimeoutMs: timeoutMs }));
+          bounded.set(timeoutMs, made);
+        }
+        return made;
+      };
+      return {
+        rows: <T extends Row>(query: SQL, on?: Db) =>
+          on && on !== db ? rows<T>(query, on) : preparedStatementRows<T>(pool(), query),
+      };
+    },
     renewPool() {
-      const old = client;
-      client = connect();
-      Object.assign(client.options.parsers, first.options.parsers);
-      Object.assign(client.options.serializers, first.options.serializers);
+      const old = [client, ...bounded.values()];
+      client = withParsers(connect());
+      for (const timeoutMs of [...bounded.keys()])
+        bounded.set(timeoutMs, withParsers(connect({ max: sizes.rules, statementTimeoutMs: timeoutMs })));
       // At once: a query left on the broken connection would wait for the connect timeout. What else
       // runs on the old pool fails as CONNECTION_DESTROYED (a 503); the database was failing anyway.
-      old.end({ timeout: 0 }).catch(() => {});
+      for (const pool of old) pool.end({ timeout: 0 }).catch(() => {});
     },
     async withLock(key, fn) {
       // A dedicated one-connection client: the advisory lock belongs to a session, and the pool would
@@ -160,7 +206,7 @@ function openPostgres(url: string, max: number): Database {
     },
     stats: () => ({ maxConnections: max, connectionsClosed }),
     async close() {
-      await client.end({ timeout: 5 });
+      await Promise.all([client, ...bounded.values()].map((pool) => pool.end({ timeout: 5 })));
     },
   };
 }

@@ -16,11 +16,19 @@ export function preparedRows(database: Database): Pick<Database, 'rows'> {
   return {
     async rows<T extends Row = Row>(query: SQL, on?: Database['db']): Promise<T[]> {
       if (on && on !== database.db) return database.rows<T>(query, on);
-      const compiled = renderSql(query);
-      const rows = await client.unsafe(compiled.sql, compiled.params as postgres.ParameterOrJSON<never>[], {
-        prepare: true,
-      });
-      return rows as unknown as T[];
+      return preparedStatementRows<T>(client, query);
     },
   };
+}
+
+/** The statement on `client`'s pool as a prepared statement (one per query text and connection). */
+export async function preparedStatementRows<T extends Row = Row>(
+  client: postgres.Sql,
+  query: SQL,
+): Promise<T[]> {
+  const compiled = renderSql(query);
+  const rows = await client.unsafe(compiled.sql, compiled.params as postgres.ParameterOrJSON<never>[], {
+    prepare: true,
+  });
+  return rows as unknown as T[];
 }

@@ -5,6 +5,7 @@
  * audited, and all of them commit when it returns or roll back when it fails (or in a dry run).
  * Nested calls join the transaction of their top-level call; their depth is limited.
  */
+import { sql } from 'drizzle-orm';
 import type { Database, Db } from '../db/database.ts';
 import type { DictionaryStore } from '../dictionary/store.ts';
 import { createRecordReader } from '../records/reader.ts';
@@ -40,6 +41,11 @@ export type PrivilegedDeps = {
   host(): SandboxHost;
   maxDepth: number;
   maxWrites: number;
+  /**
+   * How long one statement of the call's transaction may take (ruleStatementTimeoutMs): a run stopped
+   * at its wall limit does not leave its transaction waiting on a statement, holding its locks.
+   */
+  statementTimeoutMs: number;
 };
 
 /** Thrown inside the transaction to roll it back; never leaves this file. */
@@ -95,6 +101,10 @@ export function createPrivilegedHandlers(deps: PrivilegedDeps): Pick<HostHandler
         try {
           await deps.database.db.transaction(async (tx) => {
             const db = tx as unknown as Db;
+            await deps.database.rows(
+              sql`select set_config('statement_timeout', ${String(deps.statementTimeoutMs)}, true)`,
+              db,
+            );
             const reader = createRecordReader({
               database: { rows: (query) => deps.database.rows(query, db) },
               dictionary: deps.dictionary.current,

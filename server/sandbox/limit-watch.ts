@@ -73,6 +73,12 @@ export function recentOtherThreadsCpuMs(): number {
 
 /** Extra wall time granted before the backstop fires: isolated-vm's timeout normally ends the run first. */
 const WALL_GRACE_MS = 250;
+
+/**
+ * How long one statement of a run may take on the database (create-services.ts): past the wall limit
+ * and the backstop's grace no run is left to use its rows.
+ */
+export const ruleStatementTimeoutMs = (limits: { wallMs: number }): number => limits.wallMs + WALL_GRACE_MS;
 const MIN_RECHECK_MS = 2;
 
 export function watchLimits(options: WatchOptions): LimitWatch {

@@ -27,4 +27,30 @@ describe.runIf(url)('the PostgreSQL pool of a process [postgres]', () => {
       await database.close();
     }
   });
+
+  it("shares DATABASE_POOL_MAX with the rules' reads, whose statements carry their timeout", async () => {
+    const config = loadConfig({ DATABASE_URL: url, DATABASE_POOL_MAX: '5' });
+    const database = await openDatabase(config.database);
+    try {
+      const ruleReads = database.boundedRows(2250);
+      const asked = (rows: typeof database.rows) =>
+        Array.from({ length: 12 }, () =>
+          rows<{ pid: number; timeout: string }>(
+            sql`select pg_backend_pid() as pid, current_setting('statement_timeout') as timeout, pg_sleep(0.05)`,
+          ),
+        );
+      const [general, rules] = await Promise.all([
+        Promise.all(asked(database.rows)),
+        Promise.all(asked(ruleReads.rows)),
+      ]);
+      const generalPids = new Set(general.map(([row]) => row!.pid));
+      const rulePids = new Set(rules.map(([row]) => row!.pid));
+      expect(generalPids.size + rulePids.size).toBeLessThanOrEqual(5);
+      expect([...generalPids].filter((pid) => rulePids.has(pid))).toEqual([]);
+      expect(new Set(rules.map(([row]) => row!.timeout))).toEqual(new Set(['2250ms']));
+      expect(new Set(general.map(([row]) => row!.timeout))).toEqual(new Set(['0']));
+    } finally {
+      await database.close();
+    }
+  });
 });
