@@ -98,7 +98,8 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// or postgresql:// URL' })
     .optional(),
   /** Connections each process keeps to PostgreSQL (each worker its own pool). */
-  DATABASE_POOL_MAX: wholeNumber(1, 1000).default(10),
+  // Two at least: one pool for rules' reads, whose statements time out, one for the rest (database.ts).
+  DATABASE_POOL_MAX: wholeNumber(2, 1000).default(10),
   ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).optional(),
   CTI_TOKEN: z.string().min(24, { message: 'must be at least 24 characters' }).optional(),
   DEFAULT_REGION: z

@@ -105,12 +105,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 }
 
 /**
- * How a process's connections (DATABASE_POOL_MAX) are shared: about a third, at least two, for
- * everything but rules' reads (the call log, accounts, rules, screens, the API), the rest for the
- * rules' reads once a sandbox reads (boundedRows), which under load are most of the statements.
+ * How a process's connections (DATABASE_POOL_MAX, at least 2) are shared: about a third, at least
+ * two when there are three or more, for everything but rules' reads (the call log, accounts, rules,
+ * screens, the API), the rest for the rules' reads once a sandbox reads (boundedRows), which under
+ * load are most of the statements. The two never add up to more than `max`.
  */
 export function splitPool(max: number): { general: number; rules: number } {
-  const general = Math.min(max, Math.max(2, Math.ceil(max / 3)));
+  const general = Math.max(1, Math.min(max - 1, Math.max(2, Math.ceil(max / 3))));
   return { general, rules: Math.max(1, max - general) };
 }
 
