@@ -43,8 +43,10 @@ export function createServices(
   // Rules read on connections whose statements PostgreSQL stops shortly after the run's wall limit:
   // a run stopped at its limit does not leave its query running (a sort of a million incidents by
   // their caller's name takes minutes), holding a connection and a core, for as long as it likes.
+  // A privileged call's transaction carries the same timeout.
+  const statementTimeoutMs = ruleStatementTimeoutMs(config.sandbox);
   const ruleReader = createRecordReader({
-    database: database.boundedRows(ruleStatementTimeoutMs(config.sandbox)),
+    database: database.boundedRows(statementTimeoutMs),
     dictionary: store.current,
     defaultRegion: config.defaultRegion,
   });
@@ -66,7 +68,7 @@ export function createServices(
     host: () => privileged,
     maxDepth: config.privileged.callDepth,
     maxWrites: config.privileged.maxWrites,
-    statementTimeoutMs: ruleStatementTimeoutMs(config.sandbox),
+    statementTimeoutMs,
   });
   sandbox = createSandboxHost({
     limits: config.sandbox,

@@ -1,7 +1,7 @@
 /**
  * A parsed encoded query, checked against the dictionary, as SQL over the table's physical storage.
  * Every table and field is looked up in the dictionary before it is named, and only then through
- * `sql.identifier`; values are bound by condition-sql.ts. Business tables only: any other name,
+ * `identifier` (sql-text.ts); values are bound by condition-sql.ts. Business tables only: any other name,
  * system tables included, is "unknown table", with no hint of what does exist.
  */
 import type { ColumnInfo, Dictionary, TableInfo } from '../dictionary/model.ts';
