@@ -3,9 +3,10 @@
  * its caller up by phone in sys_user, in cmn_notif_device and in the remembered picks), yet each
  * waits for the one before: the rule asks, the host queries, the rule asks again. So the host keeps,
  * per rule version, the selects of its last run whose query holds one of the call's parameter values,
- * and starts them for the next call of that version, with that call's values, all at once, as the run
- * starts. A select of the rule takes a result made ahead only when it is the very same request (table,
- * query, limit, offset), and is counted, limited and traced like any other. Nothing is taken once the
+ * and starts them for the next call of that version, with that call's values, all at once, as the call
+ * arrives, before it waits for an isolate (host.ts: an isolate would idle through the round trip). A
+ * select of the rule takes a result made ahead only when it is the very same request (table, query,
+ * limit, offset), and is counted, limited and traced like any other. Nothing is taken once the
  * run has called a privileged function, which may have written. Only client-callable runs on the
  * host's own reader read ahead.
  *

@@ -236,6 +236,42 @@ describe("reads handed in with the run's start", () => {
     }
   });
 
+  it("leaves the isolate to other calls while a run's reads made ahead are out", async () => {
+    let released = false;
+    let release!: () => void;
+    const out = new Promise<void>((resolve) => {
+      release = () => {
+        released = true;
+        resolve();
+      };
+    });
+    const slow: RecordReader = {
+      ...fakeReader,
+      select: async (request) => {
+        if (request.query === 'name=User 4') await out;
+        return fakeReader.select(request);
+      },
+    };
+    const host = testHost({ isolates: 1, reader: slow });
+    // Without the fix the other call waits for this (the isolate held through the read).
+    const safety = setTimeout(release, 1000);
+    try {
+      const script = `${lookup('sysparm_caller_name')} answer = u.next() ? '/sys_user.do?sys_id=' + u.sys_id : '/none';`;
+      await host.run(rule(script, 'Slow'), { sysparm_caller_name: 'User 2' });
+      const slowCall = host.run(rule(script, 'Slow'), { sysparm_caller_name: 'User 4' });
+      const other = await host.run(rule("answer = '/other';", 'Other'), {});
+      expect(other.answer, show(other)).toBe('/other');
+      expect(released, "answered while the first call's read was still out").toBe(false);
+      release();
+      const result = await slowCall;
+      expect(result.answer, show(result)).toBe('/sys_user.do?sys_id=u4');
+      expect(result.reads).toEqual([{ table: 'sys_user', query: 'name=User 4', rows: 1 }]);
+    } finally {
+      clearTimeout(safety);
+      await host.close();
+    }
+  });
+
   it('starts the run without a read made ahead that is still out', async () => {
     const hanging: RecordReader = {
       ...fakeReader,
