@@ -13,6 +13,9 @@ import { z } from 'zod';
  */
 export const DEFAULT_QUEUE_LIMIT = 1000;
 
+/** DATABASE_STATEMENT_TIMEOUT_MS: ample for a screen or an API page, short of holding a connection for good. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+
 /** Whole numbers from the environment: digits only, so "12abc" and "1e3" are refused rather than guessed. */
 const wholeNumber = (min: number, max: number) =>
   z
@@ -100,6 +103,13 @@ export const envSchema = z.object({
   /** Connections each process keeps to PostgreSQL (each worker its own pool). */
   // Two at least: one pool for rules' reads, whose statements time out, one for the rest (database.ts).
   DATABASE_POOL_MAX: wholeNumber(2, 1000).default(10),
+  /**
+   * How long one statement of the screens, the API and the rest may run on PostgreSQL (0: no limit).
+   * Rules' reads have their own (the wall limit); migrations and dictionary changes none (their own
+   * connection). A slow list screen or API query would otherwise hold one of the few connections the
+   * call log shares, for as long as it likes.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: wholeNumber(0, 3_600_000).default(DEFAULT_STATEMENT_TIMEOUT_MS),
   ADMIN_PASSWORD: z.string().min(8, { message: 'must be at least 8 characters' }).optional(),
   CTI_TOKEN: z.string().min(24, { message: 'must be at least 24 characters' }).optional(),
   DEFAULT_REGION: z
@@ -218,7 +228,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     database: Object.freeze(
       e.DATABASE_URL
-        ? { kind: 'postgres' as const, url: e.DATABASE_URL, max: e.DATABASE_POOL_MAX }
+        ? {
+            kind: 'postgres' as const,
+            url: e.DATABASE_URL,
+            max: e.DATABASE_POOL_MAX,
+            statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS,
+          }
         : { kind: 'pglite' as const, dataDir: e.DATA_DIR },
     ),
     adminPassword: e.ADMIN_PASSWORD,

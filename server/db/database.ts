@@ -20,7 +20,13 @@ export type Row = Record<string, unknown>;
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'pglite-memory'; loadFrom?: Blob }
-  | { kind: 'postgres'; url: string; max?: number };
+  | {
+      kind: 'postgres';
+      url: string;
+      max?: number;
+      /** Of the general pool's statements (DATABASE_STATEMENT_TIMEOUT_MS); 0 or absent: none. */
+      statementTimeoutMs?: number;
+    };
 
 /**
  * The pool as far as the driver tells it: `postgres` reports connections that closed (lost, failed to
@@ -63,7 +69,8 @@ export function rowsOf<T = Row>(result: unknown): T[] {
 }
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  if (target.kind === 'postgres') return openPostgres(target.url, target.max ?? 10);
+  if (target.kind === 'postgres')
+    return openPostgres(target.url, target.max ?? 10, target.statementTimeoutMs || undefined);
   let client: PGlite;
   if (target.kind === 'pglite') {
     mkdirSync(target.dataDir, { recursive: true });
@@ -115,10 +122,11 @@ export function splitPool(max: number): { general: number; rules: number } {
   return { general, rules: Math.max(1, max - general) };
 }
 
-function openPostgres(url: string, max: number): Database {
+function openPostgres(url: string, max: number, generalTimeoutMs: number | undefined): Database {
   let connectionsClosed = 0;
   const sizes = splitPool(max);
-  const connect = (pool: { max: number; statementTimeoutMs?: number } = { max: sizes.general }) =>
+  const general = { max: sizes.general, statementTimeoutMs: generalTimeoutMs };
+  const connect = (pool: { max: number; statementTimeoutMs?: number | undefined } = general) =>
     postgres(url, {
       max: pool.max,
       ...(pool.statementTimeoutMs !== undefined

@@ -5,7 +5,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, errorBody } from '../errors.ts';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../ops/database-errors.ts';
+import {
+  DATABASE_UNAVAILABLE_MESSAGE,
+  isDatabaseUnavailable,
+  isStatementTimeout,
+  STATEMENT_TIMEOUT_MESSAGE,
+} from '../ops/database-errors.ts';
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -23,6 +28,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     // A lost database is temporary, and not this request's fault (server/ops/database-faults.ts).
     if (isDatabaseUnavailable(error)) {
       return reply.status(503).send(errorBody('UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE));
+    }
+    // Not retried as it is (no Retry-After): the same query would be stopped again.
+    if (isStatementTimeout(error)) {
+      return reply.status(503).send(errorBody('QUERY_TIMEOUT', STATEMENT_TIMEOUT_MESSAGE));
     }
     const status = error.statusCode ?? 500;
     if (status === 413)

@@ -32,18 +32,30 @@ const UNAVAILABLE_STATE = /^(08...|57P0[123]|53300)$/;
 
 const MAX_DEPTH = 5;
 
-/** The code that marks `error`, or an error it wraps (drizzle's `cause`, an AggregateError's `errors`), as a lost connection; else null. */
-export function lostConnectionCode(error: unknown, depth = 0): string | null {
+/** The first code of `error`, or of an error it wraps (drizzle's `cause`, an AggregateError's `errors`), that `matches`. */
+function findCode(error: unknown, matches: (code: string) => boolean, depth = 0): string | null {
   if (depth > MAX_DEPTH || typeof error !== 'object' || error === null) return null;
   const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || UNAVAILABLE_STATE.test(code))) return code;
+  if (typeof code === 'string' && matches(code)) return code;
   if (Array.isArray(errors)) {
     for (const inner of errors) {
-      const found = lostConnectionCode(inner, depth + 1);
+      const found = findCode(inner, matches, depth + 1);
       if (found) return found;
     }
   }
-  return lostConnectionCode(cause, depth + 1);
+  return findCode(cause, matches, depth + 1);
 }
 
+/** The code that marks `error`, or an error it wraps, as a lost connection; else null. */
+export const lostConnectionCode = (error: unknown): string | null =>
+  findCode(error, (code) => CONNECTION_CODES.has(code) || UNAVAILABLE_STATE.test(code));
+
 export const isDatabaseUnavailable = (error: unknown): boolean => lostConnectionCode(error) !== null;
+
+/** SQLSTATE 57014: PostgreSQL stopped the statement (DATABASE_STATEMENT_TIMEOUT_MS). */
+export const isStatementTimeout = (error: unknown): boolean =>
+  findCode(error, (code) => code === '57014') !== null;
+
+/** What the client is told of a statement stopped at its timeout: that it was too slow, and what helps. */
+export const STATEMENT_TIMEOUT_MESSAGE =
+  'the database stopped this query: it ran longer than ctihost allows (DATABASE_STATEMENT_TIMEOUT_MS); narrow it with a filter or a smaller limit';

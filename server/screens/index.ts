@@ -5,6 +5,7 @@
  */
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isStatementTimeout } from '../ops/database-errors.ts';
 import type { Services } from '../services.ts';
 import { attachScreenContext, createScreenContext, type ScreenContext } from './context.ts';
 import { loginRoutes } from './login-routes.ts';
@@ -22,6 +23,14 @@ function installErrorPages(scope: FastifyInstance, ctx: ScreenContext): void {
         status: status === 413 ? 413 : 400,
         title: 'Bad request',
         message: status === 413 ? 'The form is too large.' : 'The request could not be read.',
+      });
+    }
+    if (isStatementTimeout(error)) {
+      request.log.warn({ url: request.url }, 'a screen query ran past DATABASE_STATEMENT_TIMEOUT_MS');
+      return sendMessage(reply, ctx, {
+        status: 503,
+        title: 'This screen took too long',
+        message: 'The database stopped its query. Narrow the list (a filter, fewer rows) and try again.',
       });
     }
     request.log.error({ err: error }, 'screen failed');

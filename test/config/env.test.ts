@@ -24,7 +24,12 @@ describe('configuration from the environment', () => {
       SANDBOX_CPU_MS: '100',
       ANSWER_ORIGINS: 'https://crm.example.com, http://localhost:8080',
     });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cti', max: 10 });
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u@db:5432/cti',
+      max: 10,
+      statementTimeoutMs: 15_000,
+    });
     expect(config.port).toBe(8080);
     expect(config.defaultRegion).toBe('GB');
     expect(config.sandbox.cpuMs).toBe(100);
@@ -33,7 +38,14 @@ describe('configuration from the environment', () => {
 
   it('sizes the PostgreSQL pool of each process with DATABASE_POOL_MAX', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/cti', DATABASE_POOL_MAX: '4' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@db:5432/cti', max: 4 });
+    expect(config.database).toMatchObject({ kind: 'postgres', url: 'postgres://u@db:5432/cti', max: 4 });
+  });
+
+  it("bounds the screens' and the API's statements with DATABASE_STATEMENT_TIMEOUT_MS (0: no bound)", () => {
+    const at = (value: string) =>
+      loadConfig({ DATABASE_URL: 'postgres://u@db:5432/cti', DATABASE_STATEMENT_TIMEOUT_MS: value }).database;
+    expect(at('30000')).toMatchObject({ statementTimeoutMs: 30_000 });
+    expect(at('0')).toMatchObject({ statementTimeoutMs: 0 });
   });
 
   it('bounds the calls waiting for a busy sandbox with SANDBOX_QUEUE (0: none wait)', () => {
@@ -54,6 +66,10 @@ describe('configuration from the environment', () => {
     [{ DATABASE_POOL_MAX: '1' }, 'DATABASE_POOL_MAX: must be at least 2'],
     [{ SANDBOX_QUEUE: '-1' }, 'SANDBOX_QUEUE: expected a whole number from 0 to 100000 (got "-1")'],
     [{ SANDBOX_QUEUE: '200000' }, 'SANDBOX_QUEUE: must be at most 100000'],
+    [
+      { DATABASE_STATEMENT_TIMEOUT_MS: '15s' },
+      'DATABASE_STATEMENT_TIMEOUT_MS: expected a whole number from 0 to 3600000 (got "15s")',
+    ],
     [{ DATABASE_POOL_MAX: 'ten' }, 'DATABASE_POOL_MAX: expected a whole number from 2 to 1000 (got "ten")'],
     [{ ANSWER_ORIGINS: 'javascript:alert(1)' }, 'ANSWER_ORIGINS: each entry must be an origin'],
     [{ ANSWER_ORIGINS: 'https://crm.example.com/path' }, 'ANSWER_ORIGINS: each entry must be an origin'],

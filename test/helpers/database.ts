@@ -24,7 +24,10 @@ export type TestDatabase = {
 
 let copies = 0;
 
-export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase> {
+export async function openTestDatabase(
+  kind: DatabaseKind,
+  options: { statementTimeoutMs?: number } = {},
+): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const image = new Blob([readFileSync(inject('pgliteImage'))]);
     const database = await openDatabase({ kind: 'pglite-memory', loadFrom: image });
@@ -36,7 +39,12 @@ export async function openTestDatabase(kind: DatabaseKind): Promise<TestDatabase
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name} template ${template}`);
   await admin.end();
-  const database = await openDatabase({ kind: 'postgres', url: withDatabase(url, name), max: 4 });
+  const database = await openDatabase({
+    kind: 'postgres',
+    url: withDatabase(url, name),
+    max: 4,
+    ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+  });
   return {
     kind,
     database,
