@@ -7,12 +7,12 @@
  * Only with TEST_DATABASE_URL: PGlite is one engine in this process, and cannot stop a statement.
  */
 import { sql } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config/env.ts';
 import { closeServices, createServices } from '../../server/create-services.ts';
 import type { Services } from '../../server/services.ts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { type TableLocker, tableLocker } from '../helpers/table-lock.ts';
 
 const url = process.env.TEST_DATABASE_URL;
 const WALL_MS = 300;
@@ -22,9 +22,7 @@ const GONE_WITHIN_MS = WALL_MS + 250 + 1500;
 describe.skipIf(!url)('a rule whose query is slower than its wall limit [postgres]', () => {
   let db: TestDatabase;
   let services: Services;
-  let locker: postgres.Sql;
-  let release: () => void;
-  let held: Promise<unknown>;
+  let locker: TableLocker;
 
   /**
    * The record reader's statements still running on the server (waiting for the lock), known by the
@@ -54,22 +52,8 @@ describe.skipIf(!url)('a rule whose query is slower than its wall limit [postgre
       'admin',
     );
     // Every read of task (incidents) waits for this lock until the test lets it go.
-    const [current] = await db.database.rows<{ name: string }>(sql`select current_database() as name`);
-    const target = new URL(url!);
-    target.pathname = `/${current!.name}`;
-    locker = postgres(target.toString(), { max: 1, onnotice: () => {} });
-    let locked!: () => void;
-    const lockTaken = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    held = locker.begin(async (tx) => {
-      await tx`lock table biz.task in access exclusive mode`;
-      locked();
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    });
-    await lockTaken;
+    locker = await tableLocker(db);
+    await locker.lock('task');
     // Isolates started and warm: the runs below reach their query at once.
     await services.sandbox.run(
       { name: 'Warm', version: 1, script: "answer = '/w';", clientCallable: true },
@@ -78,8 +62,6 @@ describe.skipIf(!url)('a rule whose query is slower than its wall limit [postgre
   }, 60_000);
 
   afterAll(async () => {
-    release?.();
-    await held;
     await locker?.end();
     if (services) await closeServices(services);
     await db?.close();
@@ -126,8 +108,7 @@ describe.skipIf(!url)('a rule whose query is slower than its wall limit [postgre
   });
 
   it('answers the next call as usual once the table is free', async () => {
-    release();
-    await held;
+    await locker.unlock();
     const result = await services.sandbox.run(
       {
         name: 'Fast',

@@ -7,11 +7,11 @@
  */
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../server/services.ts';
 import { buildTestApp, login, withCsrf } from '../helpers/app.ts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { type TableLocker, tableLocker } from '../helpers/table-lock.ts';
 import { ABEL } from '../screens/helpers.ts';
 
 const url = process.env.TEST_DATABASE_URL;
@@ -22,44 +22,16 @@ describe.skipIf(!url)('a screen or API statement slower than its timeout [postgr
   let app: FastifyInstance;
   let services: Services;
   let cookie: string;
-  let locker: postgres.Sql;
-  let release: (() => void) | undefined;
-  let held: Promise<unknown> | undefined;
-
-  /** Every statement on task (incidents) waits until `unlock`. */
-  async function lockTasks(): Promise<void> {
-    const [current] = await db.database.rows<{ name: string }>(sql`select current_database() as name`);
-    const target = new URL(url!);
-    target.pathname = `/${current!.name}`;
-    locker ??= postgres(target.toString(), { max: 1, onnotice: () => {} });
-    let locked!: () => void;
-    const lockTaken = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    held = locker.begin(async (tx) => {
-      await tx`lock table biz.task in access exclusive mode`;
-      locked();
-      await new Promise<void>((resolve) => {
-        release = resolve;
-      });
-    });
-    await lockTaken;
-  }
-
-  async function unlock(): Promise<void> {
-    release?.();
-    await held;
-    release = undefined;
-  }
+  let locker: TableLocker;
 
   beforeAll(async () => {
     db = await openTestDatabase('postgres', { statementTimeoutMs: TIMEOUT_MS });
     ({ app, services } = await buildTestApp(db));
     cookie = await login(app);
+    locker = await tableLocker(db);
   }, 60_000);
 
   afterAll(async () => {
-    await unlock();
     await locker?.end();
     await app?.close();
     await db?.close();
@@ -74,7 +46,7 @@ describe.skipIf(!url)('a screen or API statement slower than its timeout [postgr
 
   it('answers a screen whose query was stopped with a page that says so, then shows it once the table is free', async () => {
     const screen = `/sys_user.do?sys_id=${ABEL}&sysparm_view=cti`;
-    await lockTasks();
+    await locker.lock('task');
     try {
       const started = performance.now();
       const stopped = await app.inject({
@@ -87,7 +59,7 @@ describe.skipIf(!url)('a screen or API statement slower than its timeout [postgr
       expect(stopped.headers['content-type']).toMatch(/^text\/html/);
       expect(stopped.body).toContain('This screen took too long');
     } finally {
-      await unlock();
+      await locker.unlock();
     }
     const shown = await app.inject({ method: 'GET', url: screen, headers: { cookie, accept: 'text/html' } });
     expect(shown.statusCode, shown.body).toBe(200);
@@ -97,7 +69,7 @@ describe.skipIf(!url)('a screen or API statement slower than its timeout [postgr
     const payload = [{ short_description: 'Stopped import', caller_id: ABEL }];
     const importing = () =>
       app.inject({ method: 'POST', url: '/api/tables/incident/records', headers: withCsrf(cookie), payload });
-    await lockTasks();
+    await locker.lock('task');
     try {
       const stopped = await importing();
       expect(stopped.statusCode, stopped.body).toBe(503);
@@ -107,7 +79,7 @@ describe.skipIf(!url)('a screen or API statement slower than its timeout [postgr
       });
       expect(stopped.headers['retry-after'], 'the same query would be stopped again').toBeUndefined();
     } finally {
-      await unlock();
+      await locker.unlock();
     }
     const written = await services.reader.select({
       table: 'incident',
