@@ -55,29 +55,28 @@ const fail = (raw: string, reason: string): never => {
   throw new RecordError(`invalid encoded query part '${raw}': ${reason}`);
 };
 
-/** Splits on single `^`; `^^` is a literal `^`. Keeps each part as written, for messages. */
+/**
+ * Splits on single `^`; `^^` is a literal `^`. Keeps each part as written, for messages. Cuts with
+ * slices rather than growing strings a character at a time (a pop parses several queries).
+ */
 function splitParts(text: string): { raw: string; text: string }[] {
   const parts: { raw: string; text: string }[] = [];
-  let raw = '';
-  let value = '';
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i]!;
-    if (char === '^' && text[i + 1] === '^') {
-      raw += '^^';
-      value += '^';
-      i++;
-    } else if (char === '^') {
-      parts.push({ raw, text: value });
-      raw = '';
-      value = '';
-    } else {
-      raw += char;
-      value += char;
+  let start = 0;
+  for (let i = text.indexOf('^'); i >= 0; i = text.indexOf('^', i)) {
+    if (text[i + 1] === '^') {
+      i += 2; // an escaped ^: part of the value
+      continue;
     }
+    parts.push(part(text.slice(start, i)));
+    start = i + 1;
+    i = start;
   }
-  parts.push({ raw, text: value });
+  parts.push(part(text.slice(start)));
   return parts;
 }
+
+/** Within a part every ^ belongs to a pair, paired from the left as the scan above read them. */
+const part = (raw: string) => ({ raw, text: raw.includes('^') ? raw.replaceAll('^^', '^') : raw });
 
 function parseCondition(text: string, raw: string): Condition {
   const field = FIELD.exec(text)?.[0];
