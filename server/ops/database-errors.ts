@@ -58,4 +58,4 @@ export const isStatementTimeout = (error: unknown): boolean =>
 
 /** What the client is told of a statement stopped at its timeout: that it was too slow, and what helps. */
 export const STATEMENT_TIMEOUT_MESSAGE =
-  'the database stopped this query: it ran longer than ctihost allows (DATABASE_STATEMENT_TIMEOUT_MS); narrow it with a filter or a smaller limit';
+  'the database stopped this query: it ran longer than ctihost allows (DATABASE_STATEMENT_TIMEOUT_MS); narrow it (a filter, a smaller limit, fewer records at a time)';

@@ -26,7 +26,9 @@ function installErrorPages(scope: FastifyInstance, ctx: ScreenContext): void {
       });
     }
     if (isStatementTimeout(error)) {
-      request.log.warn({ url: request.url }, 'a screen query ran past DATABASE_STATEMENT_TIMEOUT_MS');
+      // The path only: a screen's query string may hold a caller's number.
+      const path = request.url.split('?')[0];
+      request.log.warn({ path }, 'a screen query ran past DATABASE_STATEMENT_TIMEOUT_MS');
       return sendMessage(reply, ctx, {
         status: 503,
         title: 'This screen took too long',
