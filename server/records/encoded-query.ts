@@ -59,7 +59,7 @@ const fail = (raw: string, reason: string): never => {
  * Splits on single `^`; `^^` is a literal `^`. Keeps each part as written, for messages. Cuts with
  * slices rather than growing strings a character at a time (a pop parses several queries).
  */
-function splitParts(text: string): { raw: string; text: string }[] {
+export function splitParts(text: string): { raw: string; text: string }[] {
   const parts: { raw: string; text: string }[] = [];
   let start = 0;
   for (let i = text.indexOf('^'); i >= 0; i = text.indexOf('^', i)) {

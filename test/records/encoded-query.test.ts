@@ -6,6 +6,7 @@ import {
   type Operator,
   type ParsedQuery,
   parseEncodedQuery,
+  splitParts,
 } from '../../server/records/encoded-query.ts';
 import { RecordError } from '../../server/records/types.ts';
 
@@ -156,5 +157,45 @@ describe('encoding', () => {
     expect(() => encodeQuery({ groups: [], orderBy: [{ field: 'x;y', descending: false }] })).toThrow(
       RecordError,
     );
+  });
+});
+
+describe('splitParts: the cut into parts', () => {
+  /** The splitter as it was first written, character by character: the reference. */
+  function splitByCharacter(text: string): { raw: string; text: string }[] {
+    const parts: { raw: string; text: string }[] = [];
+    let raw = '';
+    let value = '';
+    for (let i = 0; i < text.length; i++) {
+      if (text[i] === '^' && text[i + 1] === '^') {
+        raw += '^^';
+        value += '^';
+        i++;
+      } else if (text[i] === '^') {
+        parts.push({ raw, text: value });
+        raw = '';
+        value = '';
+      } else {
+        raw += text[i];
+        value += text[i];
+      }
+    }
+    parts.push({ raw, text: value });
+    return parts;
+  }
+
+  it('cuts every string of up to 9 characters of a, = and ^ as the reference does', () => {
+    let checked = 0;
+    for (let length = 0; length <= 9; length++) {
+      for (let n = 0; n < 3 ** length; n++) {
+        let text = '';
+        for (let k = 0, rest = n; k < length; k++, rest = Math.floor(rest / 3)) text += 'a=^'[rest % 3];
+        const got = splitParts(text);
+        const want = splitByCharacter(text);
+        if (JSON.stringify(got) !== JSON.stringify(want)) expect({ text, got }).toEqual({ text, got: want });
+        checked += 1;
+      }
+    }
+    expect(checked).toBe(29_524);
   });
 });
