@@ -21,6 +21,7 @@ import { type RunEnd, runFailure } from './run-failure.ts';
 import type { RunTrace } from './run-trace.ts';
 import type { RuntimeSnapshot } from './runtime-snapshot.ts';
 import { ScriptCache } from './script-cache.ts';
+import { CLOSE_WAIT_MS, settledWithin } from './settled-within.ts';
 import type { RunTables } from './table-descriptions.ts';
 import type { RecycleReason, RuleSource, SandboxLogger, SandboxStats } from './types.ts';
 
@@ -325,8 +326,15 @@ export class IsolateSlot {
     }
   }
 
-  close(): void {
+  /**
+   * Disposes the isolate once its maintenance step in flight (preparing a context, checking the heap)
+   * is done, waiting at most CLOSE_WAIT_MS: an isolate disposed while its thread works, followed by
+   * the process exiting, crashed isolated-vm with SIGSEGV (25 exits in 30 right after a few runs; a
+   * worker's shutdown once in CI). No new step starts once closed.
+   */
+  async close(): Promise<void> {
     this.#closed = true;
+    if (this.#step) await settledWithin(this.#step, CLOSE_WAIT_MS);
     this.#dispose();
   }
 }

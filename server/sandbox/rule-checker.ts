@@ -4,6 +4,7 @@
  */
 import ivm from 'isolated-vm';
 import { ruleFileName, syntaxPosition } from './rule-errors.ts';
+import { CLOSE_WAIT_MS, settledWithin } from './settled-within.ts';
 import type { CompileProblem } from './types.ts';
 
 /** Compiling a script allocates a few times its size; rule sources are kilobytes. */
@@ -11,13 +12,17 @@ const CHECKER_MEMORY_MB = 64;
 
 export class RuleChecker {
   #isolate: ivm.Isolate | null = null;
+  /** Compiles in flight: close waits for them (isolate-slot.ts, close). */
+  readonly #compiling = new Set<Promise<unknown>>();
 
   async check(script: string, name: string): Promise<CompileProblem | null> {
     if (!this.#isolate || this.#isolate.isDisposed)
       this.#isolate = new ivm.Isolate({ memoryLimit: CHECKER_MEMORY_MB });
     const file = ruleFileName(name);
     try {
-      const compiled = await this.#isolate.compileScript(script, { filename: file });
+      const compiling = this.#isolate.compileScript(script, { filename: file });
+      this.#compiling.add(compiling);
+      const compiled = await compiling.finally(() => this.#compiling.delete(compiling));
       compiled.release();
       return null;
     } catch (error) {
@@ -32,8 +37,10 @@ export class RuleChecker {
     }
   }
 
-  close(): void {
-    if (this.#isolate && !this.#isolate.isDisposed) this.#isolate.dispose();
+  async close(): Promise<void> {
+    const isolate = this.#isolate;
     this.#isolate = null;
+    if (this.#compiling.size > 0) await settledWithin(Promise.allSettled([...this.#compiling]), CLOSE_WAIT_MS);
+    if (isolate && !isolate.isDisposed) isolate.dispose();
   }
 }
