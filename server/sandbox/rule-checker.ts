@@ -40,7 +40,8 @@ export class RuleChecker {
   async close(): Promise<void> {
     const isolate = this.#isolate;
     this.#isolate = null;
-    if (this.#compiling.size > 0) await settledWithin(Promise.allSettled([...this.#compiling]), CLOSE_WAIT_MS);
+    if (this.#compiling.size > 0)
+      await settledWithin(Promise.allSettled([...this.#compiling]), CLOSE_WAIT_MS);
     if (isolate && !isolate.isDisposed) isolate.dispose();
   }
 }
