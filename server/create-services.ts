@@ -117,6 +117,6 @@ export async function closeServices(services: Services): Promise<void> {
   // before the isolates and the database close.
   await services.processor.drained();
   await noticesOf.get(services)?.close();
-  await services.sandbox.close();
-  await services.privileged.close();
+  // Both at once: each waits for its isolates' teardown (sandbox/host.ts, close).
+  await Promise.all([services.sandbox.close(), services.privileged.close()]);
 }
