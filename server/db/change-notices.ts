@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import postgres from 'postgres';
+import { settledWithin } from '../settled-within.ts';
 import type { Database } from './database.ts';
 
 export const CHANGE_CHANNEL = 'ctihost_changes';
@@ -203,8 +204,7 @@ export function startChangeNotices(deps: ChangeNoticeDeps): ChangeNotices {
       clearInterval(timer);
       clearTimeout(retry);
       // Notices under way are sent; a refresh or check still waiting on a lost database is not awaited long.
-      const bound = new Promise((resolve) => setTimeout(resolve, 2_000).unref());
-      await Promise.race([Promise.allSettled([...pending]), bound]);
+      await settledWithin(Promise.allSettled([...pending]), 2_000);
       await listener.end({ timeout: 1 });
     },
   };

@@ -7,6 +7,7 @@
  */
 import ivm from 'isolated-vm';
 import type { SandboxLimits } from '../config/env.ts';
+import { settledWithin } from '../settled-within.ts';
 import { sandboxError } from './errors.ts';
 import {
   type BaseScripts,
@@ -21,7 +22,6 @@ import { type RunEnd, runFailure } from './run-failure.ts';
 import type { RunTrace } from './run-trace.ts';
 import type { RuntimeSnapshot } from './runtime-snapshot.ts';
 import { ScriptCache } from './script-cache.ts';
-import { CLOSE_WAIT_MS, settledWithin } from './settled-within.ts';
 import type { RunTables } from './table-descriptions.ts';
 import type { RecycleReason, RuleSource, SandboxLogger, SandboxStats } from './types.ts';
 
@@ -42,6 +42,8 @@ export type SlotOptions = {
 };
 
 const MAX_BACKOFF_MS = 30_000;
+/** How long closing waits for an isolate's work in flight: a context takes about 12–25 ms to prepare. */
+export const CLOSE_WAIT_MS = 2000;
 /** A context compiles each rule version it runs once; past this many it is dropped for a fresh one. */
 const MAX_RULES_PER_CONTEXT = 64;
 /** Back-to-back runs check the heap inline this often (one short call); idle slots after every run. */

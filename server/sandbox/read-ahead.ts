@@ -25,6 +25,7 @@
  */
 import { z } from 'zod';
 import type { RecordReader, RecordRow, SelectRequest } from '../records/types.ts';
+import { settledWithin } from '../settled-within.ts';
 import type { RunRead } from './types.ts';
 
 /** Shorter values (`true`, a digit) are too likely to appear in a query by chance. */
@@ -97,14 +98,10 @@ export class RunReadAhead {
    */
   async handOut(maxRows: number, waitMs: number): Promise<GivenRead[]> {
     if (this.#pending.size === 0) return [];
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
+    await settledWithin(
       Promise.allSettled([...this.#pending.values()].map((pending) => pending.rows)),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, waitMs);
-      }),
-    ]);
-    clearTimeout(timer);
+      waitMs,
+    );
     const given: GivenRead[] = [];
     let size = 0;
     for (const [key, pending] of this.#pending) {

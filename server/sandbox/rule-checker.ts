@@ -3,8 +3,9 @@
  * a save never waits behind a running rule. Positions are 1-based, as an editor shows them.
  */
 import ivm from 'isolated-vm';
+import { settledWithin } from '../settled-within.ts';
+import { CLOSE_WAIT_MS } from './isolate-slot.ts';
 import { ruleFileName, syntaxPosition } from './rule-errors.ts';
-import { CLOSE_WAIT_MS, settledWithin } from './settled-within.ts';
 import type { CompileProblem } from './types.ts';
 
 /** Compiling a script allocates a few times its size; rule sources are kilobytes. */

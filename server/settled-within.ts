@@ -1,7 +1,7 @@
 /**
  * Waits until `work` settles (either way) or `ms` pass, whichever comes first; never rejects. For
- * closing: work on an isolate's thread should end before the isolate is disposed, but a close must
- * not hang on work that never ends.
+ * waits that must not hang on work that never ends: reads made ahead handed in with a run's start,
+ * work on an isolate's thread before it is disposed, notices still being sent when closing.
  */
 export async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -16,6 +16,3 @@ export async function settledWithin(work: Promise<unknown>, ms: number): Promise
   ]);
   clearTimeout(timer);
 }
-
-/** How long closing waits for an isolate's work in flight: a context takes about 12–25 ms to prepare. */
-export const CLOSE_WAIT_MS = 2000;
