@@ -20,6 +20,13 @@
  * than a rule may read, or past MAX_GIVEN_JSON, is not handed in: the rule's select takes it from the
  * host as before, with its error. A run stopped by a limit (CPU, wall time, memory) reports no taken read.
  *
+ * READS THAT FOLLOW FROM A READ MADE AHEAD. A rule's next query often holds a value of the row its
+ * first one found, not of the call: the default rule looks up the open incidents of the caller it found
+ * by phone (`caller_id=<that user's sys_id>`). Such a select is kept as a template of a field of the
+ * first row of a read made ahead of the same run, and started as soon as that read is in, with the new
+ * row's value: the run then gets both with its start, and its isolate never waits on the database.
+ * One level deep only: a template follows a read of a call's value.
+ *
  * A read the rule then does not make is wasted database work: a template is kept only while the runs
  * that follow make its read (one miss is forgiven, for rules whose path alternates).
  */
@@ -34,16 +41,26 @@ const MAX_AHEAD = 4;
 const MAX_RULES = 1000;
 const MAX_SCORE = 2;
 
+/** Where a template's value comes from: a parameter of the call, or a field of the first row of another template's read. */
+type ValueSource = { param: string } | { template: string; field: string };
+
 type Template = {
   id: string;
   table: string;
-  /** The query cut where the parameter's value was. */
+  /** The query cut where the value was. */
   parts: string[];
-  param: string;
+  source: ValueSource;
   limit: number;
   offset: number | undefined;
   score: number;
 };
+
+const requestOf = (template: Omit<Template, 'score'>, value: string): SelectRequest => ({
+  table: template.table,
+  query: template.parts.join(value),
+  limit: template.limit,
+  ...(template.offset !== undefined ? { offset: template.offset } : {}),
+});
 
 /** The request as the runtime computes it too (prelude.js givenKey): keep both the same. */
 export const requestKey = (request: SelectRequest): string =>
@@ -77,19 +94,55 @@ export class RunReadAhead {
   /** Handed in with the run's start: the runtime may take each once. */
   readonly #handed = new Map<string, { request: SelectRequest; rows: number }>();
   readonly made: SelectRequest[] = [];
+  /** The rows of every read made ahead that is in, by request key: what a following read is learnt from. */
+  readonly #rows = new Map<string, RecordRow[]>();
+  /** Following reads (startAfter), each settled once its read is in, or once it is known none is made. */
+  readonly #following: Promise<unknown>[] = [];
   #stopped = false;
+  #ended = false;
 
-  start(request: SelectRequest, reader: RecordReader): void {
+  start(request: SelectRequest, reader: RecordReader): Pending {
     const key = requestKey(request);
-    if (this.#pending.has(key)) return;
+    const known = this.#pending.get(key);
+    if (known) return known;
     const pending: Pending = { request, rows: reader.select(request) };
     pending.rows.then(
       (rows) => {
         pending.settled = rows;
+        this.#rows.set(key, rows);
       },
       () => {}, // reported only if the rule makes this read (take)
     );
     this.#pending.set(key, pending);
+    return pending;
+  }
+
+  /**
+   * Starts the read `follow` makes of `source`'s rows once they are in (none when it gives null).
+   * Not once the run has ended or called a privileged function: no one would take it.
+   */
+  startAfter(
+    source: Pending,
+    follow: (rows: RecordRow[]) => SelectRequest | null,
+    reader: RecordReader,
+  ): void {
+    const following = source.rows.then((rows) => {
+      if (this.#stopped || this.#ended) return;
+      const request = follow(rows);
+      return request ? this.start(request, reader).rows : undefined;
+    });
+    following.catch(() => {}); // a failed read is reported only if the rule makes it (take)
+    this.#following.push(following);
+  }
+
+  /** The rows of this request's read made ahead, once in (what learn looks for a following read's value in). */
+  rowsOf(request: SelectRequest): RecordRow[] | undefined {
+    return this.#rows.get(requestKey(request));
+  }
+
+  /** The run is over: a following read not started yet never will be. */
+  end(): void {
+    this.#ended = true;
   }
 
   /**
@@ -99,7 +152,7 @@ export class RunReadAhead {
   async handOut(maxRows: number, waitMs: number): Promise<GivenRead[]> {
     if (this.#pending.size === 0) return [];
     await settledWithin(
-      Promise.allSettled([...this.#pending.values()].map((pending) => pending.rows)),
+      Promise.allSettled([...[...this.#pending.values()].map((pending) => pending.rows), ...this.#following]),
       waitMs,
     );
     const given: GivenRead[] = [];
@@ -160,18 +213,30 @@ export class RunReadAhead {
 export class ReadAhead {
   readonly #byRule = new Map<string, Template[]>();
 
-  /** Starts the reads the last runs of this rule version made with their own values, with this call's. */
+  /**
+   * Starts the reads the last runs of this rule version made with their own values, with this call's;
+   * a read that followed from another's row, once that read is in (a template comes after its source).
+   */
   start(key: string, params: Record<string, string>, reader: RecordReader): RunReadAhead {
     const run = new RunReadAhead();
+    const started = new Map<string, Pending>();
     for (const template of this.#byRule.get(key) ?? []) {
-      const value = params[template.param];
-      if (value === undefined || value.length < MIN_VALUE_LENGTH) continue;
-      run.start(
-        {
-          table: template.table,
-          query: template.parts.join(value),
-          limit: template.limit,
-          ...(template.offset !== undefined ? { offset: template.offset } : {}),
+      const { source } = template;
+      if ('param' in source) {
+        const value = params[source.param];
+        if (value === undefined || value.length < MIN_VALUE_LENGTH) continue;
+        started.set(template.id, run.start(requestOf(template, value), reader));
+        continue;
+      }
+      const from = started.get(source.template);
+      if (!from) continue;
+      run.startAfter(
+        from,
+        (rows) => {
+          const value = rows[0]?.[source.field];
+          return typeof value === 'string' && value.length >= MIN_VALUE_LENGTH
+            ? requestOf(template, value)
+            : null;
         },
         reader,
       );
@@ -181,13 +246,18 @@ export class ReadAhead {
 
   /** What the run's selects teach about the next run of its rule version. */
   learn(key: string, params: Record<string, string>, run: RunReadAhead): void {
+    run.end();
     const before = new Map((this.#byRule.get(key) ?? []).map((template) => [template.id, template]));
     const next = new Map<string, Template>();
+    /** Reads of a call's value made ahead in this run, with their rows: what a later read may follow from. */
+    const sources: { id: string; rows: RecordRow[] }[] = [];
     for (const request of run.made) {
-      const template = templateOf(request, params);
+      const template = templateOf(request, params) ?? followingTemplateOf(request, sources);
       if (!template || next.has(template.id)) continue;
       const known = before.get(template.id);
       next.set(template.id, { ...template, score: Math.min(MAX_SCORE, (known?.score ?? 0) + 1) });
+      const rows = 'param' in template.source ? run.rowsOf(request) : undefined;
+      if (rows && rows.length > 0) sources.push({ id: template.id, rows });
     }
     // A template this run did not need stays for one more run only if it had been needed twice.
     for (const [id, template] of before)
@@ -206,16 +276,52 @@ export class ReadAhead {
 function templateOf(request: SelectRequest, params: Record<string, string>): Omit<Template, 'score'> | null {
   for (const [param, value] of Object.entries(params)) {
     if (value.length < MIN_VALUE_LENGTH || !request.query.includes(value)) continue;
-    const parts = request.query.split(value);
-    const offset = request.offset;
-    return {
-      id: [request.table, param, request.limit, offset ?? 0, ...parts].join('\u0000'),
-      table: request.table,
-      parts,
-      param,
-      limit: request.limit,
-      offset,
-    };
+    return cutAt(request, value, { param }, param);
   }
   return null;
+}
+
+/**
+ * The request as a template of a field of the first row of an earlier read of the run, when its
+ * query holds one (the longest, were there several): `caller_id=<the user found>`.
+ */
+function followingTemplateOf(
+  request: SelectRequest,
+  sources: { id: string; rows: RecordRow[] }[],
+): Omit<Template, 'score'> | null {
+  let best: { id: string; field: string; value: string } | null = null;
+  for (const { id, rows } of sources)
+    for (const [field, value] of Object.entries(rows[0] ?? {}))
+      if (
+        typeof value === 'string' &&
+        value.length >= MIN_VALUE_LENGTH &&
+        value.length > (best?.value.length ?? 0) &&
+        request.query.includes(value)
+      )
+        best = { id, field, value };
+  if (!best) return null;
+  return cutAt(
+    request,
+    best.value,
+    { template: best.id, field: best.field },
+    `${best.id}\u0001${best.field}`,
+  );
+}
+
+function cutAt(
+  request: SelectRequest,
+  value: string,
+  source: ValueSource,
+  sourceId: string,
+): Omit<Template, 'score'> {
+  const parts = request.query.split(value);
+  const offset = request.offset;
+  return {
+    id: [request.table, sourceId, request.limit, offset ?? 0, ...parts].join('\u0000'),
+    table: request.table,
+    parts,
+    source,
+    limit: request.limit,
+    offset,
+  };
 }
