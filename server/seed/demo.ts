@@ -53,7 +53,7 @@ const LAST = [
   'Ivanova',
 ];
 const DEPARTMENTS = ['Sales', 'IT', 'Finance', 'HR', 'Legal', 'Support', 'Marketing', 'Operations'];
-const AREAS = ['415', '212', '646', '312', '617', '206', '303', '512'];
+export const AREAS = ['415', '212', '646', '312', '617', '206', '303', '512'];
 const SUBJECTS = [
   'Printer jammed',
   'Cannot log in',
@@ -81,8 +81,7 @@ export function prng(seed: number) {
 }
 
 /** One number written in the many ways directories hold them. */
-export function formatPhone(area: string, line: number, style: number): string {
-  const exchange = '555';
+export function formatPhone(area: string, line: number, style: number, exchange = '555'): string {
   const last = String(line).padStart(4, '0');
   switch (style % 6) {
     case 0:

@@ -5,7 +5,7 @@
  * Targets: pop median < 2 ms and p99 < 10 ms one call at a time, under 3× the baseline; the rule alone
  * under 1.5× its queries.
  *
- * The data set is built once per database into a database of its own (`ctihost_bench`, or a PGlite
+ * The data set is built once per database into a database of its own (helpers/bench-database.ts names it, or a PGlite
  * directory under the OS temp folder) and reused by later runs: building it takes about a minute.
  * BENCH_DATABASE_URL (or TEST_DATABASE_URL) picks PostgreSQL; BENCH_USERS / BENCH_INCIDENTS resize it.
  */
@@ -21,14 +21,15 @@ import { prepareDatabase } from '../../server/db/prepare.ts';
 import { toE164 } from '../../server/records/phone.ts';
 import { seedBulk } from '../../server/seed/bulk.ts';
 import { type BenchResult, rowsAgainst, summarize, timeEach, timeInTurns } from './harness.ts';
+import { BENCH_INCIDENTS, BENCH_USERS, benchDatabaseName } from './helpers/bench-database.ts';
 
-const USERS = Number(process.env.BENCH_USERS ?? 100_000);
-const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
+const USERS = BENCH_USERS;
+const INCIDENTS = BENCH_INCIDENTS;
 const RUNS = 1000;
 
 async function openBenchDatabase(): Promise<{ database: Database; where: string; url?: string }> {
   const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  const name = `ctihost_bench_${USERS}_${INCIDENTS}`;
+  const name = benchDatabaseName();
   if (url) {
     const admin = postgres(url, { max: 1, onnotice: () => {} });
     const exists = await admin`select 1 from pg_database where datname = ${name}`;

@@ -7,14 +7,21 @@ import { ctihost, describeEachCliDatabase, inspect } from './helpers.ts';
 describeEachCliDatabase('ctihost seed and migrate', (db) => {
   const counts = () =>
     inspect(db(), async (database) => {
-      const [row] = await database.rows<{ users: number; incidents: number; open: number; names: number }>(
+      const [row] = await database.rows<{
+        users: number;
+        incidents: number;
+        open: number;
+        names: number;
+        phones: number;
+      }>(
         sql`select
               (select count(*)::int from ${storageTable('sys_user')} where user_name like 'bulk.%') as users,
               (select count(*)::int from ${storageTable('task')} t join ${storageTable('sys_user')} u on u.sys_id = t.caller_id
                  where u.user_name like 'bulk.%') as incidents,
               (select count(*)::int from ${storageTable('task')} t join ${storageTable('sys_user')} u on u.sys_id = t.caller_id
                  where u.user_name like 'bulk.%' and t.active) as open,
-              (select count(distinct name)::int from ${storageTable('sys_user')} where user_name like 'bulk.%') as names`,
+              (select count(distinct name)::int from ${storageTable('sys_user')} where user_name like 'bulk.%') as names,
+              (select count(distinct phone__e164)::int from ${storageTable('sys_user')} where user_name like 'bulk.%') as phones`,
       );
       return row!;
     });
@@ -25,7 +32,7 @@ describeEachCliDatabase('ctihost seed and migrate', (db) => {
     expect(result.stdout).toMatch(/is up to date \(\d+ business tables\)/);
   });
 
-  it('adds users and incidents in batches, open and closed, with repeated names', async () => {
+  it('adds users and incidents in batches, open and closed, with repeated names and a phone number each', async () => {
     const result = await ctihost([
       'seed',
       '--users',
@@ -45,6 +52,7 @@ describeEachCliDatabase('ctihost seed and migrate', (db) => {
     expect(after.open).toBeGreaterThan(0);
     expect(after.open).toBeLessThan(3000);
     expect(after.names).toBeLessThan(1200);
+    expect(after.phones, 'a number finds one caller, as in a real directory').toBe(1200);
   });
 
   it('refuses incidents without users', async () => {

@@ -1,5 +1,5 @@
 /**
- * The benchmarks' PostgreSQL database of 100k users and 1M incidents (`ctihost_bench_<users>_<incidents>`,
+ * The benchmarks' PostgreSQL database of 100k users and 1M incidents (benchDatabaseName,
  * the one pop.bench.ts uses), found or built, and what the load benchmarks need in it: a telephony token
  * whose secret they know, and the phones of real callers. BENCH_DATABASE_URL (or TEST_DATABASE_URL)
  * names the server; BENCH_USERS / BENCH_INCIDENTS resize the data set.
@@ -16,6 +16,12 @@ export const BENCH_INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1_000_000);
 /** The telephony token the load benchmarks call with (stored, as every token, only as its hash). */
 export const BENCH_TOKEN = `cti_bench_${'b'.repeat(36)}`;
 
+/**
+ * The data set's database name. Its version changes with what seedBulk writes, so a database seeded by
+ * an earlier version is not measured as if it were this one (v2: every bulk user has a number of its own).
+ */
+export const benchDatabaseName = (): string => `ctihost_bench_v2_${BENCH_USERS}_${BENCH_INCIDENTS}`;
+
 export type BenchDatabase = { url: string; name: string; phones: string[]; notes: string[] };
 
 export function benchServerUrl(): string {
@@ -30,7 +36,7 @@ export function benchServerUrl(): string {
 /** The data set's database, seeded on first use (about a minute), with the bench token and `phones` callers' numbers. */
 export async function openBenchData(phones: number): Promise<BenchDatabase> {
   const server = benchServerUrl();
-  const name = `ctihost_bench_${BENCH_USERS}_${BENCH_INCIDENTS}`;
+  const name = benchDatabaseName();
   const admin = postgres(server, { max: 1, onnotice: () => {} });
   const exists = await admin`select 1 from pg_database where datname = ${name}`;
   if (exists.length === 0) await admin.unsafe(`create database ${name}`);
