@@ -98,13 +98,16 @@ export class RunReadAhead {
   readonly #rows = new Map<string, RecordRow[]>();
   /** Following reads (startAfter), each settled once its read is in, or once it is known none is made. */
   readonly #following: Promise<unknown>[] = [];
+  /** The template each read made ahead came from, by request key: learn reuses it as it is. */
+  readonly #templates = new Map<string, string>();
   #stopped = false;
   #ended = false;
 
-  start(request: SelectRequest, reader: RecordReader): Pending {
+  start(request: SelectRequest, reader: RecordReader, template?: string): Pending {
     const key = requestKey(request);
     const known = this.#pending.get(key);
     if (known) return known;
+    if (template !== undefined) this.#templates.set(key, template);
     const pending: Pending = { request, rows: reader.select(request) };
     pending.rows.then(
       (rows) => {
@@ -125,11 +128,12 @@ export class RunReadAhead {
     source: Pending,
     follow: (rows: RecordRow[]) => SelectRequest | null,
     reader: RecordReader,
+    template?: string,
   ): void {
     const following = source.rows.then((rows) => {
       if (this.#stopped || this.#ended) return;
       const request = follow(rows);
-      return request ? this.start(request, reader).rows : undefined;
+      return request ? this.start(request, reader, template).rows : undefined;
     });
     following.catch(() => {}); // a failed read is reported only if the rule makes it (take)
     this.#following.push(following);
@@ -138,6 +142,11 @@ export class RunReadAhead {
   /** The rows of this request's read made ahead, once in (what learn looks for a following read's value in). */
   rowsOf(request: SelectRequest): RecordRow[] | undefined {
     return this.#rows.get(requestKey(request));
+  }
+
+  /** The id of the template this request was made ahead from, if it was. */
+  templateOf(request: SelectRequest): string | undefined {
+    return this.#templates.get(requestKey(request));
   }
 
   /** The run is over: a following read not started yet never will be. */
@@ -225,7 +234,7 @@ export class ReadAhead {
       if ('param' in source) {
         const value = params[source.param];
         if (value === undefined || value.length < MIN_VALUE_LENGTH) continue;
-        started.set(template.id, run.start(requestOf(template, value), reader));
+        started.set(template.id, run.start(requestOf(template, value), reader, template.id));
         continue;
       }
       const from = started.get(source.template);
@@ -239,6 +248,7 @@ export class ReadAhead {
             : null;
         },
         reader,
+        template.id,
       );
     }
     return run;
@@ -252,7 +262,11 @@ export class ReadAhead {
     /** Reads of a call's value made ahead in this run, with their rows: what a later read may follow from. */
     const sources: { id: string; rows: RecordRow[] }[] = [];
     for (const request of run.made) {
-      const template = templateOf(request, params) ?? followingTemplateOf(request, sources);
+      // A read made ahead from a template is that template's, whatever else its query holds.
+      const template =
+        before.get(run.templateOf(request) ?? '') ??
+        templateOf(request, params) ??
+        followingTemplateOf(request, sources);
       if (!template || next.has(template.id)) continue;
       const known = before.get(template.id);
       next.set(template.id, { ...template, score: Math.min(MAX_SCORE, (known?.score ?? 0) + 1) });
