@@ -1,12 +1,14 @@
 /**
  * A pop through the default rule, end to end (HTTP in, answer out), on 100k users and 1M incidents,
  * beside a baseline measured in the same run: the same lookups made directly with the database driver.
- * Also the rule alone through the sandbox (its queries included), which is what issue 4 targets.
+ * Also the rule alone through the sandbox (its queries included), which is what issue 4 targets, beside
+ * the rule's own queries made directly.
  * Targets: pop median < 2 ms and p99 < 10 ms one call at a time, under 3× the baseline; the rule alone
  * under 1.5× its queries.
  *
- * The data set is built once per database into a database of its own (helpers/bench-database.ts names it, or a PGlite
- * directory under the OS temp folder) and reused by later runs: building it takes about a minute.
+ * The data set is built once per database into a database of its own (named by
+ * helpers/bench-database.ts, or a PGlite directory under the OS temp folder) and reused by later runs:
+ * building it takes about a minute.
  * BENCH_DATABASE_URL (or TEST_DATABASE_URL) picks PostgreSQL; BENCH_USERS / BENCH_INCIDENTS resize it.
  */
 import { tmpdir } from 'node:os';
@@ -85,7 +87,7 @@ export default async function bench(): Promise<BenchResult> {
   const rule = (await services.rules.find('CTIProcessing'))!;
   const functions = await services.rules.functionNames();
   const phoneOf = (i: number) => users[i % users.length]!.phone;
-  // Measured in turns, the three would otherwise look up the same caller one after the other, and
+  // Measured in turns, the five would otherwise look up the same caller one after the other, and
   // the first would warm the database's cache for the others: each starts a fifth further on.
   const fifth = Math.floor(users.length / 5);
 
