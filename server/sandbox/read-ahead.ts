@@ -83,7 +83,7 @@ export function withGivenReads(configJson: string, given: GivenRead[], maxRows: 
   return `${configJson.slice(0, -1)},"maxRows":${maxRows},"given":[${reads.join(',')}]}`;
 }
 
-type Pending = { request: SelectRequest; rows: Promise<RecordRow[]>; settled?: RecordRow[] };
+type Pending = { request: SelectRequest; rows: Promise<RecordRow[]> };
 
 /** What the runtime reports it took (prelude.js `taken()`): the read's key, and how many reads the run had made before it. */
 const takenSchema = z.array(z.object({ at: z.number().int().min(0), key: z.string() })).max(MAX_AHEAD);
@@ -94,7 +94,7 @@ export class RunReadAhead {
   /** Handed in with the run's start: the runtime may take each once. */
   readonly #handed = new Map<string, { request: SelectRequest; rows: number }>();
   readonly made: SelectRequest[] = [];
-  /** The rows of every read made ahead that is in, by request key: what a following read is learnt from. */
+  /** The rows of every read made ahead that is in, by request key: what handOut hands in and learn learns from. */
   readonly #rows = new Map<string, RecordRow[]>();
   /** Following reads (startAfter), each settled once its read is in, or once it is known none is made. */
   readonly #following: Promise<unknown>[] = [];
@@ -111,7 +111,6 @@ export class RunReadAhead {
     const pending: Pending = { request, rows: reader.select(request) };
     pending.rows.then(
       (rows) => {
-        pending.settled = rows;
         this.#rows.set(key, rows);
       },
       () => {}, // reported only if the rule makes this read (take)
@@ -167,7 +166,7 @@ export class RunReadAhead {
     const given: GivenRead[] = [];
     let size = 0;
     for (const [key, pending] of this.#pending) {
-      const rows = pending.settled;
+      const rows = this.#rows.get(key);
       if (!rows || rows.length > maxRows) continue;
       const rowsJson = JSON.stringify(rows);
       if (size + rowsJson.length > MAX_GIVEN_JSON) continue;

@@ -27,8 +27,6 @@ import { seedBulk } from '../../server/seed/bulk.ts';
 import { type BenchResult, rowsAgainst, summarize, timeEach, timeInTurns } from './harness.ts';
 import { BENCH_INCIDENTS, BENCH_USERS, benchDatabaseName } from './helpers/bench-database.ts';
 
-const USERS = BENCH_USERS;
-const INCIDENTS = BENCH_INCIDENTS;
 const RUNS = 1000;
 
 async function openBenchDatabase(): Promise<{ database: Database; where: string; url?: string }> {
@@ -56,13 +54,13 @@ export default async function bench(): Promise<BenchResult> {
   const { dictionary } = await prepareDatabase(database, { defaultRegion: 'US', demoData: true });
   const [count] = await database.rows<{ n: number }>(sql`select count(*)::int as n from biz.sys_user`);
   const notes: string[] = [`${where}`];
-  if ((count?.n ?? 0) < USERS) {
+  if ((count?.n ?? 0) < BENCH_USERS) {
     const started = performance.now();
     let shown = 0;
     await seedBulk(
       database,
       dictionary,
-      { users: USERS, incidents: INCIDENTS },
+      { users: BENCH_USERS, incidents: BENCH_INCIDENTS },
       {
         region: 'US',
         onProgress: (table, done, total) => {
@@ -74,7 +72,7 @@ export default async function bench(): Promise<BenchResult> {
     );
     await database.rows(sql`analyze`);
     notes.push(
-      `seeded ${USERS} users and ${INCIDENTS} incidents in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      `seeded ${BENCH_USERS} users and ${BENCH_INCIDENTS} incidents in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
   }
   const users = await database.rows<{ sys_id: string; phone: string }>(
@@ -209,5 +207,9 @@ export default async function bench(): Promise<BenchResult> {
     `the rule in the sandbox against its own queries made directly: ${(inSandbox.medianUs / same.medianUs).toFixed(2)}× (target < 1.5×); against them with the first two at once: ${(inSandbox.medianUs / atOnce.medianUs).toFixed(2)}×`,
     'one call at a time, the five measured in turns; targets: pop median < 2 ms, p99 < 10 ms, < 3× baseline',
   );
-  return { title: `pop through the default rule, ${USERS} users, ${INCIDENTS} incidents`, rows, notes };
+  return {
+    title: `pop through the default rule, ${BENCH_USERS} users, ${BENCH_INCIDENTS} incidents`,
+    rows,
+    notes,
+  };
 }
