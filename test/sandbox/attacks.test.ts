@@ -165,6 +165,43 @@ const attacks: Attack[] = [
     "Array.prototype.constructor = { [Symbol.species]: function () { for (;;) {} } }; var u = new GlideRecord('sys_user'); u.addQuery('active', 'true'); u.setLimit(3); u.query(); var n = 0; while (u.next()) n++; answer = '/' + n;",
     answer('/3'),
   ],
+  // The runtime's own state of the objects it hands out (prelude.js privateState)
+  [
+    'the state behind a record, an element, a condition and a date, searched from them',
+    `var u = new GlideRecord('sys_user'); u.get('sys_id', 'u1'); var c = u.addQuery('active', true);
+     var handed = [u, u.name, u.caller_id, c, new GlideDateTime(), u.getElement('name')];
+     var found = [], seen = new Set(), queue = handed.slice();
+     var protoOf = Object['getProto' + 'typeOf'];
+     while (queue.length > 0 && seen.size < 20000) {
+       var o = queue.pop();
+       if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) continue;
+       seen.add(o);
+       var keys = Reflect.ownKeys(o);
+       for (var i = 0; i < keys.length; i++) {
+         if ((typeof keys[i] === 'symbol' && handed.indexOf(o) >= 0) || ['groups', 'row', 'cols', 'page', 'ms', 'group', 'gr', 't'].indexOf(keys[i]) >= 0) found.push(String(keys[i]));
+         var d = Object.getOwnPropertyDescriptor(o, keys[i]);
+         if (d && 'value' in d) queue.push(d.value); else if (d) { queue.push(d.get); queue.push(d.set); }
+       }
+       queue.push(protoOf(o));
+     }
+     answer = '/' + (found.length ? found.join(',') : 'clean') + '/' + (seen.size > 50);`,
+    answer('/clean/true'),
+  ],
+  [
+    "objects made from the runtime's prototypes are no records, elements or dates",
+    `var fakes = [Object.create(GlideElement.prototype), Object.create(GlideRecord.prototype), Object.create(GlideDateTime.prototype),
+       new Proxy({}, { getPrototypeOf: function () { return GlideElement.prototype; } })];
+     answer = '/' + fakes.map(function (f) {
+       var r = [JSUtil.nil(f)];
+       ['toString', 'getValue', 'getDisplayValue', 'next', 'getNumericValue'].forEach(function (m) {
+         try { r.push(typeof f[m] === 'function' ? String(f[m]('name')) : '-'); } catch (e) { r.push(e.name); }
+       });
+       return r.join(':');
+     }).join('|');`,
+    answer(
+      '/false:TypeError:TypeError:TypeError:-:-|false:[object GlideRecord]:TypeError:TypeError:TypeError:-|false:TypeError:TypeError:TypeError:-:TypeError|false:[object Object]:-:-:-:-',
+    ),
+  ],
   // Writes from a client-callable rule
   [
     'a write',
