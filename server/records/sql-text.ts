@@ -53,6 +53,37 @@ function append(parts: string[], values: Bindable[], text: SqlText): void {
   }
 }
 
+/**
+ * `text` with the one value it binds that equals `value` and is followed by `followedBy` (a cast)
+ * written as `replacement` instead; null unless there is exactly one binding of `value`, so that
+ * anything that changed or repeated it while building (a LIKE pattern, a list) is never guessed at.
+ */
+export function replaceBoundValue(
+  text: SqlText,
+  value: Bindable,
+  followedBy: string,
+  replacement: SqlText,
+): SqlText | null {
+  let at = -1;
+  for (let i = 0; i < text.values.length; i++) {
+    if (text.values[i] !== value) continue;
+    if (at >= 0 || !text.parts[i + 1]!.startsWith(followedBy)) return null;
+    at = i;
+  }
+  if (at < 0) return null;
+  const parts = [text.parts[0]!];
+  const values: Bindable[] = [];
+  for (let i = 0; i < text.values.length; i++) {
+    if (i === at) append(parts, values, replacement);
+    else {
+      values.push(text.values[i]!);
+      parts.push('');
+    }
+    parts[parts.length - 1] += text.parts[i + 1]!;
+  }
+  return new SqlText(parts, values);
+}
+
 /** Text written by the code itself (an operator, a cast), never from input. */
 export const rawSql = (text: string): SqlText => new SqlText([text], []);
 

@@ -44,7 +44,24 @@ export interface RecordReader {
    * keeps table descriptions in a shared context for as long as it stays the same.
    */
   dictionaryToken?(): object;
+  /**
+   * The rows of `request`, and of the reads that follow from its first row (each a read whose query
+   * holds the value of `field` of that row, written as `placeholder`), in one statement
+   * (following-select.ts): the JSON text of each following read's rows, null when that row had no
+   * value to follow. Null, at once, when these reads cannot be made that way.
+   */
+  selectWithFollowing?(
+    request: SelectRequest,
+    following: readonly FollowingRead[],
+  ): Promise<{ rows: RecordRow[]; following: (string | null)[] }> | null;
 }
+
+export type FollowingRead = {
+  field: string;
+  /** The following read, with `placeholder` where the value goes. */
+  request: SelectRequest;
+  placeholder: string;
+};
 
 /** A problem a rule author can fix (unknown table or field, bad operator); its message is safe to show. */
 export class RecordError extends Error {

@@ -35,6 +35,12 @@ import type { RecordReader, RecordRow, SelectRequest } from '../records/types.ts
 import { settledWithin } from '../settled-within.ts';
 import type { RunRead } from './types.ts';
 
+/**
+ * Where the value goes in a following read made in one statement with its source (startWithFollowers): a
+ * sys_id as the query builder writes one, so the reader finds it where a sys_id is bound.
+ */
+const FOLLOWING_PLACEHOLDER = 'f0110000-0000-4000-8000-00000000f011';
+
 /** Shorter values (`true`, a digit) are too likely to appear in a query by chance. */
 const MIN_VALUE_LENGTH = 4;
 const MAX_AHEAD = 4;
@@ -85,6 +91,16 @@ export function withGivenReads(configJson: string, given: GivenRead[], maxRows: 
 
 type Pending = { request: SelectRequest; rows: Promise<RecordRow[]> };
 
+/** A read that follows from the first row of another, by the template it comes from. */
+type Follower = { field: string; requestFor: (value: string) => SelectRequest; template: string };
+
+/** Rows as the reader's JSON of them (following-select.ts): an array of rows, or the read is made again. */
+function parseRows(json: string): RecordRow[] {
+  const rows: unknown = JSON.parse(json);
+  if (!Array.isArray(rows)) throw new Error('the rows of a following read are not a list');
+  return rows as RecordRow[];
+}
+
 /** What the runtime reports it took (prelude.js `taken()`): the read's key, and how many reads the run had made before it. */
 const takenSchema = z.array(z.object({ at: z.number().int().min(0), key: z.string() })).max(MAX_AHEAD);
 
@@ -96,19 +112,25 @@ export class RunReadAhead {
   readonly made: SelectRequest[] = [];
   /** The rows of every read made ahead that is in, by request key: what handOut hands in and learn learns from. */
   readonly #rows = new Map<string, RecordRow[]>();
-  /** Following reads (startAfter), each settled once its read is in, or once it is known none is made. */
+  /** Following reads (startWithFollowers), each settled once its read is in, or once it is known none is made. */
   readonly #following: Promise<unknown>[] = [];
   /** The template each read made ahead came from, by request key: learn reuses it as it is. */
   readonly #templates = new Map<string, string>();
   #stopped = false;
   #ended = false;
 
-  start(request: SelectRequest, reader: RecordReader, template?: string): Pending {
+  /** `made`: the rows, when they were read already (a following read made with its source). */
+  start(
+    request: SelectRequest,
+    reader: RecordReader,
+    template?: string,
+    made?: Promise<RecordRow[]>,
+  ): Pending {
     const key = requestKey(request);
     const known = this.#pending.get(key);
     if (known) return known;
     if (template !== undefined) this.#templates.set(key, template);
-    const pending: Pending = { request, rows: reader.select(request) };
+    const pending: Pending = { request, rows: made ?? reader.select(request) };
     pending.rows.then(
       (rows) => {
         this.#rows.set(key, rows);
@@ -120,22 +142,56 @@ export class RunReadAhead {
   }
 
   /**
-   * Starts the read `follow` makes of `source`'s rows once they are in (none when it gives null).
-   * Not once the run has ended or called a privileged function: no one would take it.
+   * Starts `request`, and each read of `followers` with the value of its field of `request`'s first
+   * row once that row is in (none when it has no such value). When the reader can make them in one
+   * statement (reader.selectWithFollowing), the followers ride along with their source and need no
+   * round trip of their own; when that statement cannot be made or fails, each read is made alone.
+   * A following read is not started once the run has ended or called a privileged function: no one
+   * would take it.
    */
-  startAfter(
-    source: Pending,
-    follow: (rows: RecordRow[]) => SelectRequest | null,
+  startWithFollowers(
+    request: SelectRequest,
+    followers: readonly Follower[],
     reader: RecordReader,
     template?: string,
-  ): void {
-    const following = source.rows.then((rows) => {
-      if (this.#stopped || this.#ended) return;
-      const request = follow(rows);
-      return request ? this.start(request, reader, template).rows : undefined;
-    });
-    following.catch(() => {}); // a failed read is reported only if the rule makes it (take)
-    this.#following.push(following);
+  ): Pending {
+    const together =
+      followers.length === 0
+        ? null
+        : (reader.selectWithFollowing?.(
+            request,
+            followers.map((follower) => ({
+              field: follower.field,
+              request: follower.requestFor(FOLLOWING_PLACEHOLDER),
+              placeholder: FOLLOWING_PLACEHOLDER,
+            })),
+          ) ?? null);
+    const source = this.start(
+      request,
+      reader,
+      template,
+      together?.then(
+        ({ rows }) => rows,
+        () => reader.select(request),
+      ),
+    );
+    for (const [index, follower] of followers.entries()) {
+      const made = together?.then(
+        ({ following }) => following[index] ?? null,
+        () => null,
+      );
+      const following = source.rows.then(async (rows) => {
+        const value = rows[0]?.[follower.field];
+        if (typeof value !== 'string' || value.length < MIN_VALUE_LENGTH) return;
+        const json = made ? await made : null;
+        if (this.#stopped || this.#ended) return;
+        const rowsMade = json === null ? undefined : Promise.resolve(parseRows(json));
+        return this.start(follower.requestFor(value), reader, follower.template, rowsMade).rows;
+      });
+      following.catch(() => {}); // a failed read is reported only if the rule makes it (take)
+      this.#following.push(following);
+    }
+    return source;
   }
 
   /** The rows of this request's read made ahead, once in (what learn looks for a following read's value in). */
@@ -227,28 +283,22 @@ export class ReadAhead {
    */
   start(key: string, params: Record<string, string>, reader: RecordReader): RunReadAhead {
     const run = new RunReadAhead();
-    const started = new Map<string, Pending>();
-    for (const template of this.#byRule.get(key) ?? []) {
+    const templates = this.#byRule.get(key) ?? [];
+    for (const template of templates) {
       const { source } = template;
-      if ('param' in source) {
-        const value = params[source.param];
-        if (value === undefined || value.length < MIN_VALUE_LENGTH) continue;
-        started.set(template.id, run.start(requestOf(template, value), reader, template.id));
-        continue;
-      }
-      const from = started.get(source.template);
-      if (!from) continue;
-      run.startAfter(
-        from,
-        (rows) => {
-          const value = rows[0]?.[source.field];
-          return typeof value === 'string' && value.length >= MIN_VALUE_LENGTH
-            ? requestOf(template, value)
-            : null;
-        },
-        reader,
-        template.id,
-      );
+      if (!('param' in source)) continue;
+      const value = params[source.param];
+      if (value === undefined || value.length < MIN_VALUE_LENGTH) continue;
+      // The templates of reads that follow from this one's first row (one level deep).
+      const followers: Follower[] = [];
+      for (const other of templates)
+        if ('template' in other.source && other.source.template === template.id)
+          followers.push({
+            field: other.source.field,
+            requestFor: (followed) => requestOf(other, followed),
+            template: other.id,
+          });
+      run.startWithFollowers(requestOf(template, value), followers, reader, template.id);
     }
     return run;
   }

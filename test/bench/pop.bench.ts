@@ -22,7 +22,7 @@ import { type Database, openDatabase } from '../../server/db/database.ts';
 import { prepareDatabase } from '../../server/db/prepare.ts';
 import { renderSql } from '../../server/db/render-sql.ts';
 import { toE164 } from '../../server/records/phone.ts';
-import { buildSelect, type SelectSpec } from '../../server/records/reader.ts';
+import { buildSelect, type SelectSpec } from '../../server/records/select-statement.ts';
 import { seedBulk } from '../../server/seed/bulk.ts';
 import { type BenchResult, rowsAgainst, summarize, timeEach, timeInTurns } from './harness.ts';
 import { BENCH_INCIDENTS, BENCH_USERS, benchDatabaseName } from './helpers/bench-database.ts';

@@ -6,7 +6,7 @@ import type { TestDatabase } from '../helpers/database.ts';
 
 export const ABEL = DEMO_USERS[0]!.sys_id;
 
-export function readerFor(db: () => TestDatabase): RecordReader & {
+export function readerFor(db: () => TestDatabase): Required<RecordReader> & {
   values(table: string, query: string, field: string, limit?: number): Promise<unknown[]>;
 } {
   const reader = createRecordReader({
@@ -18,6 +18,8 @@ export function readerFor(db: () => TestDatabase): RecordReader & {
     describe: (table) => reader.describe(table),
     select: (request) => reader.select(request),
     count: (request) => reader.count(request),
+    dictionaryToken: () => reader.dictionaryToken!(),
+    selectWithFollowing: (request, following) => reader.selectWithFollowing!(request, following),
     async values(table, query, field, limit = 1000) {
       const rows = await reader.select({ table, query, limit });
       return rows.map((row) => row[field]);

@@ -8,7 +8,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderKnown, renderSql } from '../../server/db/render-sql.ts';
 import type { Dictionary } from '../../server/dictionary/model.ts';
-import { buildCount, buildSelect } from '../../server/records/reader.ts';
+import { buildCount, buildSelect } from '../../server/records/select-statement.ts';
 import { openTestDatabase, type TestDatabase } from '../helpers/database.ts';
 
 const dialect = new PgDialect();

@@ -7,7 +7,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RESERVED_TABLE_NAMES } from '../../server/dictionary/definition.ts';
 import type { ParsedQuery } from '../../server/records/encoded-query.ts';
-import { buildCount, buildSelect } from '../../server/records/reader.ts';
+import { buildCount, buildSelect } from '../../server/records/select-statement.ts';
 import { RecordError } from '../../server/records/types.ts';
 import { upsertRecords } from '../../server/records/upsert.ts';
 import { describeEachDatabase } from '../helpers/database.ts';

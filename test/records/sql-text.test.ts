@@ -10,6 +10,7 @@ import {
   identifier,
   joinSql,
   rawSql,
+  replaceBoundValue,
   type SqlText,
   sqlText,
   toDrizzle,
@@ -57,5 +58,24 @@ describe('SqlText', () => {
       sql: 'a = $1 or b = $2',
       params: [1, 2],
     });
+  });
+});
+
+describe('replaceBoundValue', () => {
+  const where = sqlText`a = ${'x'}::uuid and b = ${'y'}::text and c < ${3}::integer`;
+
+  it('writes the one binding of the value that the cast follows as the replacement, the rest still bound', () => {
+    const replaced = replaceBoundValue(where, 'y', '::text', sqlText`lower(${'z'})`);
+    expect(replaced && ours(replaced)).toEqual({
+      sql: 'a = $1::uuid and b = lower($2)::text and c < $3::integer',
+      params: ['x', 'z', 3],
+    });
+  });
+
+  it('declines a value bound twice, not bound, or bound with another cast', () => {
+    const twice = sqlText`a = ${'x'}::uuid or b = ${'x'}::uuid`;
+    expect(replaceBoundValue(twice, 'x', '::uuid', rawSql('v'))).toBeNull();
+    expect(replaceBoundValue(where, 'absent', '::uuid', rawSql('v'))).toBeNull();
+    expect(replaceBoundValue(where, 'y', '::uuid', rawSql('v'))).toBeNull();
   });
 });

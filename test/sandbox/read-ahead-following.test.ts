@@ -4,9 +4,12 @@
  * too, once that read is in, so the run starts with both and its isolate never waits on the database.
  */
 import { describe, expect, it } from 'vitest';
+import { createRecordReader } from '../../server/records/reader.ts';
 import type { RecordReader, RecordRow, SelectRequest } from '../../server/records/types.ts';
 import { defaultHandlers } from '../../server/sandbox/host-calls.ts';
 import { ReadAhead, requestKey } from '../../server/sandbox/read-ahead.ts';
+import { DEMO_USERS } from '../../server/seed/demo-fixtures.ts';
+import { describeEachDatabase } from '../helpers/database.ts';
 import { fakeReader, rule, show, testHost } from './fixtures.ts';
 
 /** sys_user whose sys_ids are long enough to be told from the rest of a query (`id-0004`). */
@@ -147,5 +150,92 @@ describe('reads that follow, in the sandbox host', () => {
     } finally {
       await host.close();
     }
+  });
+});
+
+describeEachDatabase('reads that follow, made with their source in one statement', (db) => {
+  /** The record reader over the suite's database, every call to it listed. */
+  function spiedReader(failTogether = false) {
+    const calls: string[] = [];
+    const real = createRecordReader({
+      database: { rows: (query) => db().database.rows(query) },
+      dictionary: () => db().dictionary,
+      defaultRegion: 'US',
+    });
+    const reader: RecordReader = {
+      describe: (table) => real.describe(table),
+      count: (request) => real.count(request),
+      select(request) {
+        calls.push(`select ${request.table} ${request.query}`);
+        return real.select(request);
+      },
+      selectWithFollowing(request, following) {
+        calls.push(
+          `together ${request.table} ${request.query} + ${following.map((f) => f.request.query).join(', ')}`,
+        );
+        const made = real.selectWithFollowing!(request, following);
+        return failTogether && made ? made.then(() => Promise.reject(new Error('statement failed'))) : made;
+      },
+    };
+    return { reader, calls };
+  }
+  const script = `var u = new GlideRecord('sys_user'); u.addQuery('user_name', sysparm_caller_id); u.query();
+    var found = u.next() ? u.getUniqueValue() : 'nobody';
+    var inc = new GlideRecord('incident'); inc.addQuery('caller_id', found); inc.addActiveQuery(); inc.query();
+    var numbers = []; while (inc.next()) numbers.push(inc.getValue('number'));
+    answer = '/' + found + '/' + numbers.join(',');`;
+  const [abel, beth, john] = DEMO_USERS;
+
+  async function thirdRun(failTogether: boolean) {
+    const { reader, calls } = spiedReader(failTogether);
+    const hostSelects: string[] = [];
+    const host = testHost({
+      isolates: 1,
+      reader,
+      handlers: {
+        select: (payload, trace, deps) => {
+          hostSelects.push(payload.query);
+          return defaultHandlers.select(payload, trace, deps);
+        },
+      },
+    });
+    try {
+      for (const user of [beth!, john!])
+        await host.run(rule(script, 'Together'), { sysparm_caller_id: user.user_name });
+      calls.length = 0;
+      hostSelects.length = 0;
+      const result = await host.run(rule(script, 'Together'), { sysparm_caller_id: abel!.user_name });
+      const incidents = await reader.select({
+        table: 'incident',
+        query: `caller_id=${abel!.sys_id}^active=true`,
+        limit: 1000,
+      });
+      expect(incidents.length, 'the demo caller has open incidents').toBeGreaterThan(0);
+      expect(result.answer, show(result)).toBe(
+        `/${abel!.sys_id}/${incidents.map((row) => row.number).join(',')}`,
+      );
+      expect(hostSelects, 'neither select left the isolate').toEqual([]);
+      expect(result.reads).toEqual([
+        { table: 'sys_user', query: `user_name=${abel!.user_name}`, rows: 1 },
+        { table: 'incident', query: `caller_id=${abel!.sys_id}^active=true`, rows: incidents.length },
+      ]);
+      return calls.slice(0, -1); // the last is this test's own select
+    } finally {
+      await host.close();
+    }
+  }
+
+  it('makes the lookup and the select by the caller it finds as one statement', async () => {
+    expect(await thirdRun(false)).toEqual([
+      `together sys_user user_name=${abel!.user_name} + caller_id=f0110000-0000-4000-8000-00000000f011^active=true`,
+    ]);
+  });
+
+  it('makes each read on its own when that statement fails', async () => {
+    expect(await thirdRun(true)).toEqual([
+      `together sys_user user_name=${abel!.user_name} + caller_id=f0110000-0000-4000-8000-00000000f011^active=true`,
+      `select sys_user user_name=${abel!.user_name}`,
+      `select incident caller_id=${abel!.sys_id}^active=true`,
+    ]);
   });
 });
