@@ -112,6 +112,8 @@ export class RunReadAhead {
   readonly made: SelectRequest[] = [];
   /** The rows of every read made ahead that is in, by request key: what handOut hands in and learn learns from. */
   readonly #rows = new Map<string, RecordRow[]>();
+  /** The JSON of rows that came as JSON (a following read made with its source): handed in as it came. */
+  readonly #json = new Map<string, string>();
   /** Following reads (startWithFollowers), each settled once its read is in, or once it is known none is made. */
   readonly #following: Promise<unknown>[] = [];
   /** The template each read made ahead came from, by request key: learn reuses it as it is. */
@@ -180,13 +182,16 @@ export class RunReadAhead {
         ({ following }) => following[index] ?? null,
         () => null,
       );
-      const following = source.rows.then(async (rows) => {
-        const value = rows[0]?.[follower.field];
+      const following = source.rows.then(async (sourceRows) => {
+        const value = sourceRows[0]?.[follower.field];
         if (typeof value !== 'string' || value.length < MIN_VALUE_LENGTH) return;
         const json = made ? await made : null;
         if (this.#stopped || this.#ended) return;
-        const rowsMade = json === null ? undefined : Promise.resolve(parseRows(json));
-        return this.start(follower.requestFor(value), reader, follower.template, rowsMade).rows;
+        const followingRequest = follower.requestFor(value);
+        if (json === null) return this.start(followingRequest, reader, follower.template).rows;
+        const rows = parseRows(json);
+        this.#json.set(requestKey(followingRequest), json);
+        return this.start(followingRequest, reader, follower.template, Promise.resolve(rows)).rows;
       });
       following.catch(() => {}); // a failed read is reported only if the rule makes it (take)
       this.#following.push(following);
@@ -224,7 +229,7 @@ export class RunReadAhead {
     for (const [key, pending] of this.#pending) {
       const rows = this.#rows.get(key);
       if (!rows || rows.length > maxRows) continue;
-      const rowsJson = JSON.stringify(rows);
+      const rowsJson = this.#json.get(key) ?? JSON.stringify(rows);
       if (size + rowsJson.length > MAX_GIVEN_JSON) continue;
       size += rowsJson.length;
       this.#pending.delete(key);

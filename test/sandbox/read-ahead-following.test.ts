@@ -97,6 +97,30 @@ describe('reads that follow from a read made ahead', () => {
     expect(held.selects, 'nobody would take it after the run').toEqual(['name=User 10']);
   });
 
+  it('hands in the rows of a following read made with its source as the JSON they came in', async () => {
+    const { reader, selects } = peopleReader();
+    const ahead = new ReadAhead();
+    await runOnce(ahead, reader, 'User 2');
+    await runOnce(ahead, reader, 'User 4');
+    // As PostgreSQL's json_agg writes them: spaced and broken over lines, unlike JSON.stringify.
+    const asTheDatabaseWrites = `[{"sys_id" : "id-0006", "name" : "User 6", "active" : true}]`;
+    const together: RecordReader = {
+      ...reader,
+      async selectWithFollowing(request, following) {
+        const asked = following.map((r) => [r.field, r.request.query.replace(r.placeholder, 'P')]);
+        expect(asked).toEqual([['sys_id', 'sys_id=P^active=true']]);
+        return { rows: await reader.select(request), following: [asTheDatabaseWrites] };
+      },
+    };
+    selects.length = 0;
+    const given = await ahead.start('R', { sysparm_caller_name: 'User 6' }, together).handOut(1000, 50);
+    expect(selects, 'the following read is not made on its own').toEqual(['name=User 6']);
+    expect(given).toEqual([
+      { key: requestKey(byName('User 6')), rowsJson: JSON.stringify([people[6]]) },
+      { key: requestKey(byId('id-0006')), rowsJson: asTheDatabaseWrites },
+    ]);
+  });
+
   it('drops a following template the runs stop needing, with the read it follows', async () => {
     const { reader, selects } = peopleReader();
     const ahead = new ReadAhead();
