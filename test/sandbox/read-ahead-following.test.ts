@@ -137,20 +137,26 @@ describe('reads that follow from a read made ahead', () => {
   });
 });
 
+/** A host of one isolate on `reader` whose selects through the host (not handed in) are listed. */
+function hostListingSelects(reader: RecordReader) {
+  const hostSelects: string[] = [];
+  const host = testHost({
+    isolates: 1,
+    reader,
+    handlers: {
+      select: (payload, trace, deps) => {
+        hostSelects.push(payload.query);
+        return defaultHandlers.select(payload, trace, deps);
+      },
+    },
+  });
+  return { host, hostSelects };
+}
+
 describe('reads that follow, in the sandbox host', () => {
   it('runs a lookup and the select by the caller found with no host call, each traced where the rule made it', async () => {
     const { reader, selects } = peopleReader();
-    const hostSelects: string[] = [];
-    const host = testHost({
-      isolates: 1,
-      reader,
-      handlers: {
-        select: (payload, trace, deps) => {
-          hostSelects.push(payload.query);
-          return defaultHandlers.select(payload, trace, deps);
-        },
-      },
-    });
+    const { host, hostSelects } = hostListingSelects(reader);
     const script = `var u = new GlideRecord('sys_user'); u.addQuery('name', sysparm_caller_name); u.query();
       var found = u.next() ? u.getUniqueValue() : 'nobody';
       var again = new GlideRecord('sys_user'); again.addQuery('sys_id', found); again.addActiveQuery();
@@ -212,17 +218,7 @@ describeEachDatabase('reads that follow, made with their source in one statement
 
   async function thirdRun(failTogether: boolean) {
     const { reader, calls } = spiedReader(failTogether);
-    const hostSelects: string[] = [];
-    const host = testHost({
-      isolates: 1,
-      reader,
-      handlers: {
-        select: (payload, trace, deps) => {
-          hostSelects.push(payload.query);
-          return defaultHandlers.select(payload, trace, deps);
-        },
-      },
-    });
+    const { host, hostSelects } = hostListingSelects(reader);
     try {
       for (const user of [beth!, john!])
         await host.run(rule(script, 'Together'), { sysparm_caller_id: user.user_name });
