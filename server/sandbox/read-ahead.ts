@@ -190,7 +190,9 @@ export class RunReadAhead {
         const followingRequest = follower.requestFor(value);
         if (json === null) return this.start(followingRequest, reader, follower.template).rows;
         const rows = parseRows(json);
-        this.#json.set(requestKey(followingRequest), json);
+        const key = requestKey(followingRequest);
+        // Only for the rows it came with: the same request already out (from another template) keeps its own.
+        if (!this.#pending.has(key)) this.#json.set(key, json);
         return this.start(followingRequest, reader, follower.template, Promise.resolve(rows)).rows;
       });
       following.catch(() => {}); // a failed read is reported only if the rule makes it (take)
