@@ -94,7 +94,7 @@ function buildRowsJson(
   const pieces = selectPieces(dictionary, read.request, options);
   const where = replaceBoundValue(pieces.compiled.where, read.placeholder, '::uuid', FOLLOWED_VALUE);
   if (!where) return null;
-  return sqlText`(select coalesce(json_agg("f"), '[]')::text from (select ${valueSql(column, source.at)} as "v") as "src" cross join lateral (${selectText(pieces, where)}) as "f")`;
+  return sqlText`(select coalesce(json_agg("f"), '[]')::text from (select ${valueSql(column, source.at)} as "v") as "src" cross join lateral (${selectText(pieces, { where })}) as "f")`;
 }
 
 /** The one statement, or null when a following read's value cannot be put in by the database (see above). */
@@ -118,8 +118,6 @@ export function buildSelectWithFollowing(
   return {
     table: compiled.table,
     columns: source.columns,
-    statement: toDrizzle(
-      sqlText`select ${source.list}, ${joinSql(extra, ', ')} from ${compiled.from} where ${compiled.where} order by ${compiled.orderBy} limit ${source.limit} offset ${source.offset}`,
-    ),
+    statement: toDrizzle(selectText(source, { extra: joinSql(extra, ', ') })),
   };
 }

@@ -42,10 +42,14 @@ export function selectPieces(dictionary: Dictionary, spec: SelectSpec, options: 
   return { compiled, columns, list, limit, offset };
 }
 
-/** The SELECT of the pieces; `where` replaces the query's own condition (following-select.ts). */
-export function selectText(pieces: SelectPieces, where: SqlText = pieces.compiled.where): SqlText {
+/**
+ * The SELECT of the pieces (following-select.ts changes it): `where` in place of the query's own
+ * condition, `extra` columns after the select list.
+ */
+export function selectText(pieces: SelectPieces, change: { where?: SqlText; extra?: SqlText } = {}): SqlText {
   const { compiled, list, limit, offset } = pieces;
-  return sqlText`select ${list} from ${compiled.from} where ${where} order by ${compiled.orderBy} limit ${limit} offset ${offset}`;
+  const columns = change.extra ? sqlText`${list}, ${change.extra}` : list;
+  return sqlText`select ${columns} from ${compiled.from} where ${change.where ?? compiled.where} order by ${compiled.orderBy} limit ${limit} offset ${offset}`;
 }
 
 /** The full SELECT of a page of rows: each column shaped as a RecordRow value, ordered, limited. */

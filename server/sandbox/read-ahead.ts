@@ -23,9 +23,10 @@
  * READS THAT FOLLOW FROM A READ MADE AHEAD. A rule's next query often holds a value of the row its
  * first one found, not of the call: the default rule looks up the open incidents of the caller it found
  * by phone (`caller_id=<that user's sys_id>`). Such a select is kept as a template of a field of the
- * first row of a read made ahead of the same run, and started as soon as that read is in, with the new
- * row's value: the run then gets both with its start, and its isolate never waits on the database.
- * One level deep only: a template follows a read of a call's value.
+ * first row of a read made ahead of the same run, and made with that read, in the same statement,
+ * when the reader can (reader.selectWithFollowing: no round trip of its own), else as soon as that read
+ * is in, with the new row's value: the run then gets both with its start, and its isolate never waits
+ * on the database. One level deep only: a template follows a read of a call's value.
  *
  * A read the rule then does not make is wasted database work: a template is kept only while the runs
  * that follow make its read (one miss is forgiven, for rules whose path alternates).
