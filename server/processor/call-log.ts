@@ -46,8 +46,6 @@ function phoneForms(params: Record<string, string>, region: string): PhoneForms 
   };
 }
 
-const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** A run of digits written as people write phone numbers: "+1 (415) 555-0142", "415.555.0142". */
 const WRITTEN_NUMBER = /\+?\(?\d[\d\s()./-]*\d/g;
 
@@ -58,9 +56,18 @@ const WRITTEN_NUMBER = /\+?\(?\d[\d\s()./-]*\d/g;
  */
 export function phoneMasker(params: Record<string, string>, region: string) {
   const { forms, numbers } = phoneForms(params, region);
-  // One pass per string, the forms tried longest first at each position; a string without a digit
-  // (most of a trace: tables, fields, operators) holds no phone and is left as it is.
-  const pattern = new RegExp(forms.map(escapeRegExp).join('|'), 'g');
+  // The forms, longest first, each replaced wherever it occurs: a masked form keeps only four
+  // digits, so no shorter form is found inside it. Plain string search, not a RegExp made per call:
+  // building and compiling that was most of a pop's masking (measured, pop bench).
+  const masks = forms.map(maskPhone);
+  const maskForms = (text: string) => {
+    let out = text;
+    for (let i = 0; i < forms.length; i++) {
+      const form = forms[i]!;
+      if (out.includes(form)) out = out.split(form).join(masks[i]);
+    }
+    return out;
+  };
   const isTheCallers = (written: string) => {
     const digits = written.replace(/\D/g, '');
     for (const number of numbers) if (digits.endsWith(number)) return true;
@@ -68,9 +75,9 @@ export function phoneMasker(params: Record<string, string>, region: string) {
   };
   const maskText = (text: string) =>
     /\d/.test(text)
-      ? text
-          .replace(pattern, maskPhone)
-          .replace(WRITTEN_NUMBER, (written) => (isTheCallers(written) ? maskPhone(written) : written))
+      ? maskForms(text).replace(WRITTEN_NUMBER, (written) =>
+          isTheCallers(written) ? maskPhone(written) : written,
+        )
       : text;
   const mask = <T>(value: T): T => {
     if (forms.length === 0) return value;

@@ -102,4 +102,11 @@ describe('phone masking in the call log', () => {
     expect(logged).toContain('desk 555-0199');
     expect(mask('opened 2026-11-24 10:00, priority 2')).toBe('opened 2026-11-24 10:00, priority 2');
   });
+
+  it('matches the forms of the phone literally: a dot in the number is no wildcard', () => {
+    const mask = phoneMasker({ sysparm_caller_phone: '+1.415.555.0142' }, 'US');
+    expect(mask('q=+1.415.555.0142^x=+1.415.555.0142')).toBe('q=*******0142^x=*******0142');
+    // The same digits joined by a letter are neither the number as given nor a written number.
+    expect(mask('ref +1x415x555x0142')).toBe('ref +1x415x555x0142');
+  });
 });
