@@ -21,7 +21,13 @@ import { join } from 'node:path';
 import type { BenchResult, BenchRow } from './harness.ts';
 import { BENCH_TOKEN, openBenchData } from './helpers/bench-database.ts';
 import { type CannonResult, cannon } from './helpers/cannon.ts';
-import { cpuSeconds, freePort, startBenchServer } from './helpers/processes.ts';
+import {
+  cpuSeconds,
+  freePort,
+  mainThreadCpuSeconds,
+  postgresCpuSeconds,
+  startBenchServer,
+} from './helpers/processes.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /**
@@ -33,7 +39,8 @@ const CONCURRENCY = [1, 10, 50, 300];
 const TARGET_SHARE = 0.6;
 const TARGET_P99_MS = 50;
 
-type Target = { label: string; ports: number[]; pid: number; stop(): Promise<unknown> };
+/** `single`: one process serves every port, so its main thread's CPU per pop means something. */
+type Target = { label: string; ports: number[]; pid: number; single: boolean; stop(): Promise<unknown> };
 
 async function startBaseline(url: string): Promise<Target> {
   const port = await freePort();
@@ -53,6 +60,7 @@ async function startBaseline(url: string): Promise<Target> {
     label: 'baseline: plain fastify + postgres, no sandbox',
     ports: [port],
     pid: child.pid!,
+    single: true,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
@@ -80,7 +88,13 @@ export default async function bench(): Promise<BenchResult> {
       'one',
       async () => {
         const one = await startBenchServer({ ...env, WORKERS: '1' });
-        return { label: 'ctihost, one process', ports: [one.port], pid: one.child.pid!, stop: one.stop };
+        return {
+          label: 'ctihost, one process',
+          ports: [one.port],
+          pid: one.child.pid!,
+          single: true,
+          stop: one.stop,
+        };
       },
     ],
     [
@@ -95,6 +109,7 @@ export default async function bench(): Promise<BenchResult> {
           ports: [a.port, b.port],
           // The CPU column counts the first; the second is measured alike.
           pid: a.child.pid!,
+          single: false,
           stop: () => Promise.all([a.stop(), b.stop()]),
         };
       },
@@ -107,6 +122,7 @@ export default async function bench(): Promise<BenchResult> {
           label: 'ctihost, serve --workers 2 (one port)',
           ports: [cluster.port],
           pid: cluster.child.pid!,
+          single: false,
           stop: cluster.stop,
         };
       },
@@ -120,7 +136,8 @@ export default async function bench(): Promise<BenchResult> {
     );
   if (!wanted.includes('baseline')) throw new Error('BENCH_SETUPS: the baseline is always measured; add it');
 
-  const results: { label: string; concurrency: number; result: CannonResult; cpu: number }[] = [];
+  type Measured = { label: string; concurrency: number; result: CannonResult; cpu: number; perPop: string };
+  const results: Measured[] = [];
   for (const [name, setup] of setups) {
     if (!wanted.includes(name)) continue;
     const target = await setup();
@@ -129,6 +146,8 @@ export default async function bench(): Promise<BenchResult> {
       await cannon({ ports: target.ports, connections: 10, seconds: 3, path, headers });
       for (const concurrency of CONCURRENCY) {
         const cpuBefore = cpuSeconds(target.pid);
+        const mainBefore = mainThreadCpuSeconds(target.pid);
+        const postgresBefore = postgresCpuSeconds();
         const started = performance.now();
         const result = await cannon({
           ports: target.ports,
@@ -137,8 +156,22 @@ export default async function bench(): Promise<BenchResult> {
           path,
           headers,
         });
-        const cpu = (cpuSeconds(target.pid) - cpuBefore) / ((performance.now() - started) / 1000);
-        results.push({ label: target.label, concurrency, result, cpu });
+        const seconds = (performance.now() - started) / 1000;
+        const used = cpuSeconds(target.pid) - cpuBefore;
+        // CPU per answered pop, in µs: where a pop's cost goes when the machine, not the design, is the limit.
+        const perPop = (cpuSeconds: number) => ((cpuSeconds * 1e6) / Math.max(1, result.answered)).toFixed(0);
+        const shares = [
+          ...(target.single ? [`main thread ${perPop(mainThreadCpuSeconds(target.pid) - mainBefore)}`] : []),
+          `process${target.single ? '' : 'es'} ${perPop(used * target.ports.length)}`,
+          `PostgreSQL ${perPop(postgresCpuSeconds() - postgresBefore)}`,
+        ];
+        results.push({
+          label: target.label,
+          concurrency,
+          result,
+          cpu: used / seconds,
+          perPop: `CPU µs per pop: ${shares.join(', ')}`,
+        });
         process.stderr.write(
           `  ${target.label}, c=${concurrency}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms\n`,
         );
@@ -150,12 +183,12 @@ export default async function bench(): Promise<BenchResult> {
 
   const baselineAt = (concurrency: number) =>
     results.find((r) => r.concurrency === concurrency && r.label.startsWith('baseline'))!.result;
-  const rows: BenchRow[] = results.map(({ label, concurrency, result, cpu }) => {
+  const rows: BenchRow[] = results.map(({ label, concurrency, result, cpu, perPop }) => {
     const baseline = baselineAt(concurrency);
     const share = result.perSecond / baseline.perSecond;
     const failed = result.failed + result.errors;
     return {
-      label: `${label}, c=${concurrency}: ${result.perSecond.toFixed(0)} pops/s, ${(share * 100).toFixed(0)} % of baseline, CPU ${(cpu * 100).toFixed(0)} %${failed ? `, FAILED: ${failedAs(result)}` : ''}`,
+      label: `${label}, c=${concurrency}: ${result.perSecond.toFixed(0)} pops/s, ${(share * 100).toFixed(0)} % of baseline, CPU ${(cpu * 100).toFixed(0)} % (${perPop})${failed ? `, FAILED: ${failedAs(result)}` : ''}`,
       medianUs: result.p50Ms * 1000,
       p99Us: result.p99Ms * 1000,
       ratio: result.p50Ms / baseline.p50Ms,
@@ -170,7 +203,7 @@ export default async function bench(): Promise<BenchResult> {
     );
   }
   notes.push(
-    `${SECONDS} s per measurement after a 3 s warm-up; a different caller's phone per request (${data.phones.length} callers); latency ratio = p50 over the baseline's p50 at the same concurrency; CPU = the measured process (and its workers) as a share of one core`,
+    `${SECONDS} s per measurement after a 3 s warm-up; a different caller's phone per request (${data.phones.length} callers); latency ratio = p50 over the baseline's p50 at the same concurrency; CPU = the measured process (and its workers) as a share of one core, and per answered pop: its main thread (one process only), the process (for two processes, the first's times two) and every PostgreSQL process of the machine`,
     "load generator, servers and PostgreSQL share this machine's cores",
   );
   return { title: 'pops under load (autocannon, real processes, PostgreSQL)', rows, notes };

@@ -4,7 +4,7 @@
  * /proc.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -91,15 +91,41 @@ function familyOf(pid: number): number[] {
   return family;
 }
 
+/** Clock ticks (user + system) in a /proc stat file; 0 when the process or thread is gone. */
+function statTicks(file: string): number {
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const stat = readFileSync(file, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
 /** CPU seconds (user + system) used so far by the pid and its children still running. */
 export function cpuSeconds(pid: number): number {
   let ticks = 0;
-  for (const member of familyOf(pid)) {
+  for (const member of familyOf(pid)) ticks += statTicks(`/proc/${member}/stat`);
+  return ticks / TICKS_PER_SECOND;
+}
+
+/** CPU seconds used so far by the pid's main thread alone (where its JavaScript runs, not its isolates). */
+export function mainThreadCpuSeconds(pid: number): number {
+  return statTicks(`/proc/${pid}/task/${pid}/stat`) / TICKS_PER_SECOND;
+}
+
+/**
+ * CPU seconds used so far by every PostgreSQL process of this machine (`postgres` in /proc): the
+ * database's share of a load, when it runs here. Others' queries count too: measure on a quiet server.
+ */
+export function postgresCpuSeconds(): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
     try {
-      // Fields after the command name, which is in parentheses and may hold spaces.
-      const stat = readFileSync(`/proc/${member}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        ticks += statTicks(`/proc/${entry}/stat`);
     } catch {
       // Gone meanwhile.
     }
