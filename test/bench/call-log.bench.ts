@@ -6,7 +6,6 @@
  * read from /proc), which is what several ctihost processes on one PostgreSQL server share.
  * PostgreSQL only (BENCH_DATABASE_URL or TEST_DATABASE_URL), in a fresh database dropped after.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import postgres from 'postgres';
 import { openDatabase } from '../../server/db/database.ts';
 import { prepareDatabase } from '../../server/db/prepare.ts';
@@ -14,27 +13,11 @@ import { writeCalls } from '../../server/processor/call-log.ts';
 import { createCallLogWriter } from '../../server/processor/call-log-writer.ts';
 import type { BenchResult } from './harness.ts';
 import { benchServerUrl } from './helpers/bench-database.ts';
+import { postgresCpuSeconds } from './helpers/processes.ts';
 
 const ROWS = 10_000;
 const AT_ONCE = 50;
 const ROUNDS = 3;
-
-/** CPU seconds of every PostgreSQL process on this machine (the server and its backends). */
-function postgresCpuSeconds(): number {
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / ticks;
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  return total;
-}
 
 /** A pop's row as the processor writes it: masked phone, an answer, two reads. */
 const row = (i: number) => ({
