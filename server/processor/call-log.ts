@@ -56,9 +56,9 @@ const WRITTEN_NUMBER = /\+?\(?\d[\d\s()./-]*\d/g;
  */
 export function phoneMasker(params: Record<string, string>, region: string) {
   const { forms, numbers } = phoneForms(params, region);
-  // The forms, longest first, each replaced wherever it occurs: a masked form keeps only four
-  // digits, so no shorter form is found inside it. Plain string search, not a RegExp made per call:
-  // building and compiling that was most of a pop's masking (measured, pop bench).
+  // The forms, longest first, each replaced wherever it occurs: a form has at least five digits and
+  // a masked one keeps four, so no shorter form is found inside it. Plain string search rather than
+  // a RegExp of the forms built and compiled for every call (a pop's row: 13 → 10 µs, hot loop).
   const masks = forms.map(maskPhone);
   const maskForms = (text: string) => {
     let out = text;
