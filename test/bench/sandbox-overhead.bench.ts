@@ -110,6 +110,9 @@ export default async function bench(): Promise<BenchResult> {
             `${pace}: median ${row.medianUs < 100 ? 'met' : 'missed'}, p99 ${row.p99Us < 500 ? 'met' : 'missed'}`,
         )
         .join('; ')}`,
+      // What the host adds to the bare call at the same pace: the part of a run this project's code
+      // decides, where the bare call's own cost is the machine's (it varies 3–4× from day to day).
+      `the host over the bare call: back to back +${(backToBack.medianUs - bare.medianUs).toFixed(0)} µs, 10 ms apart +${(relaxed.medianUs - bareRelaxed.medianUs).toFixed(0)} µs (medians)`,
       `event loop delay (1 ms timer): idle ${lagOf(idleLag)}; 1 ms apart ${lagOf(pacedLag)}; back to back ${lagOf(loopLag)}`,
       `back to back: ${(RUNS / seconds).toFixed(0)} runs/s over ${stats.isolates} isolates`,
       `pool: ${stats.contextsCreated} contexts created, ${stats.compiles} compiles, ${stats.compileHits} cache hits, recycles ${JSON.stringify(stats.recycles)}`,
