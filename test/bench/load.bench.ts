@@ -159,7 +159,7 @@ export default async function bench(): Promise<BenchResult> {
         const seconds = (performance.now() - started) / 1000;
         const used = cpuSeconds(target.pid) - cpuBefore;
         // CPU per answered pop, in µs: where a pop's cost goes when the machine, not the design, is the limit.
-        const perPop = (cpuSeconds: number) => ((cpuSeconds * 1e6) / Math.max(1, result.answered)).toFixed(0);
+        const perPop = (spent: number) => ((spent * 1e6) / Math.max(1, result.answered)).toFixed(0);
         const shares = [
           ...(target.single ? [`main thread ${perPop(mainThreadCpuSeconds(target.pid) - mainBefore)}`] : []),
           `process${target.single ? '' : 'es'} ${perPop(used * target.ports.length)}`,
