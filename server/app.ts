@@ -24,7 +24,7 @@ import { createTableService } from './api/tables/service.ts';
 import { tokenRoutes } from './api/tokens/routes.ts';
 import { installAuth } from './http/auth.ts';
 import { installCsrfCheck } from './http/csrf.ts';
-import { installErrorHandler } from './http/error-handler.ts';
+import { answerFrameworkError, installErrorHandler } from './http/error-handler.ts';
 import { installLoginBackoff } from './http/login-backoff.ts';
 import { installRateLimits } from './http/rate-limits.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
@@ -38,7 +38,11 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Telephony clients repeat parameters and vary case; the processor reads the raw query itself.
-    routerOptions: { ignoreTrailingSlash: true },
+    // A path parameter may be as long as the longest username (accounts/schemas.ts): 200.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // A broken %-encoding or an over-long parameter is refused by the router before any hook: in
+    // our error body (or page), not fastify's own.
+    frameworkErrors: answerFrameworkError,
     requestIdHeader: 'x-request-id',
     // Whose X-Forwarded-For/-Proto to believe (TRUST_PROXY): request.ip, request.protocol.
     trustProxy: fastifyTrustProxy(services.config.trustProxy),

@@ -23,7 +23,8 @@ export function csrfTokenFor(sessionCookie: string): string {
 
 /** The token of the request's own session, or null when it has none. */
 export function csrfTokenOf(request: FastifyRequest): string | null {
-  const cookie = request.cookies[SESSION_COOKIE];
+  // No cookies are parsed yet when the router itself refuses the URL (answerFrameworkError): no token.
+  const cookie = request.cookies?.[SESSION_COOKIE];
   return cookie ? csrfTokenFor(cookie) : null;
 }
 

@@ -2,8 +2,9 @@
  * One error model over HTTP: every failure answers `{"error": {"code", "message", "details"?}}`.
  * Validation failures name the fields; unexpected errors are logged and never show their internals.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { sqlState } from '../db/sql-state.ts';
 import { AppError, errorBody } from '../errors.ts';
 import {
   DATABASE_UNAVAILABLE_MESSAGE,
@@ -11,6 +12,53 @@ import {
   isStatementTimeout,
   STATEMENT_TIMEOUT_MESSAGE,
 } from '../ops/database-errors.ts';
+import { sendMessage } from '../screens/page.ts';
+import { wantsPage } from './too-many-requests.ts';
+
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000, which JSON (`"\u0000"`) and URLs (`%00`) can carry:
+ * the database refuses such a value with 22021 (text: "invalid byte sequence for encoding UTF8: 0x00")
+ * or 22P05 (jsonb: "unsupported Unicode escape sequence"). Our own strings never hold one, so the
+ * refusal is always the request's doing: a 400, not the 500 of a fault of ours.
+ */
+const NUL_REFUSED = new Set(['22021', '22P05']);
+export const isNulCharacterRefusal = (error: unknown): boolean => NUL_REFUSED.has(sqlState(error) ?? '');
+export const NUL_CHARACTER_MESSAGE =
+  'the request holds a NUL character (U+0000, %00), which no text here may contain';
+
+/**
+ * Two refusals fastify makes in its router, before any hook and past `setErrorHandler`, in its own
+ * body (`{"error":"Bad Request","code":"FST_ERR_BAD_URL","message":…,"statusCode":400}`): a path
+ * with a broken %-encoding (`/api/rules/%`) and a path parameter longer than the router's
+ * `maxParamLength` (`PATCH /api/accounts/<101+ characters>`, 414). This answers them in ours (a
+ * browser asking for a page gets the screens' page). It takes effect only as fastify's
+ * `frameworkErrors` option, given where the app is created (server/app.ts).
+ */
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  if (error.code !== 'FST_ERR_BAD_URL' && error.code !== 'FST_ERR_MAX_PARAM_LENGTH') {
+    request.log.error({ err: error }, 'unhandled framework error');
+    reply.status(500).send(errorBody('INTERNAL', 'internal error; the details are in the server log'));
+    return;
+  }
+  const message =
+    error.code === 'FST_ERR_BAD_URL'
+      ? 'the URL path is not valid: it holds a broken %-encoding'
+      : 'a part of the URL path is too long';
+  const screens = request.server.ctiScreens;
+  if (screens && wantsPage(request)) {
+    sendMessage(reply, screens, {
+      status: 400,
+      title: 'Bad request',
+      message: `The page cannot be shown: ${message}.`,
+    });
+    return;
+  }
+  reply.status(400).send(errorBody('BAD_REQUEST', message));
+}
 
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -32,6 +80,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     // Not retried as it is (no Retry-After): the same query would be stopped again.
     if (isStatementTimeout(error)) {
       return reply.status(503).send(errorBody('QUERY_TIMEOUT', STATEMENT_TIMEOUT_MESSAGE));
+    }
+    if (isNulCharacterRefusal(error)) {
+      return reply.status(400).send(errorBody('BAD_REQUEST', NUL_CHARACTER_MESSAGE));
     }
     const status = error.statusCode ?? 500;
     if (status === 413)

@@ -32,6 +32,11 @@ export function readCallParams(rawQuery: string): CallParams | ParamProblem {
     }
     const name = rawName.trim().toLowerCase();
     if (!name.startsWith('sysparm_')) continue;
+    // PostgreSQL's text and jsonb cannot hold U+0000: such a parameter would fail the rule's reads,
+    // the rule lookup and the call log's row (a 500 or 502 for what is the client's bad input).
+    if (name.includes('\0') || rawValue.includes('\0')) {
+      return { problem: `${name.includes('\0') ? 'a parameter name' : name} holds a NUL character (%00)` };
+    }
     if (!SYSPARM.test(name)) {
       notes.push(`${name}: not a valid parameter name, ignored`);
       continue;

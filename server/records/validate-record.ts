@@ -55,8 +55,10 @@ export function validateRecord(table: TableInfo, raw: unknown): ValidatedRecord 
       continue;
     }
     const coerced = coerceValue(column, value);
-    if (coerced.ok) values.set(field, coerced.value);
-    else problems.push({ field, message: coerced.message });
+    if (!coerced.ok) problems.push({ field, message: coerced.message });
+    // A blank journal value (a form's empty work-notes box, an export's "") adds no entry: written,
+    // its null would empty the journal, a column that is never null (dictionary/ddl.ts).
+    else if (column.type !== 'journal' || coerced.value !== null) values.set(field, coerced.value);
   }
   return { sysId, values, problems };
 }

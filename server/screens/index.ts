@@ -5,6 +5,7 @@
  */
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { isNulCharacterRefusal } from '../http/error-handler.ts';
 import { isStatementTimeout } from '../ops/database-errors.ts';
 import type { Services } from '../services.ts';
 import { attachScreenContext, createScreenContext, type ScreenContext } from './context.ts';
@@ -23,6 +24,14 @@ function installErrorPages(scope: FastifyInstance, ctx: ScreenContext): void {
         status: status === 413 ? 413 : 400,
         title: 'Bad request',
         message: status === 413 ? 'The form is too large.' : 'The request could not be read.',
+      });
+    }
+    // A form field or URL parameter holding U+0000, which the database cannot store (error-handler.ts).
+    if (isNulCharacterRefusal(error)) {
+      return sendMessage(reply, ctx, {
+        status: 400,
+        title: 'Bad request',
+        message: 'The request holds a NUL character (%00), which no field may contain.',
       });
     }
     if (isStatementTimeout(error)) {

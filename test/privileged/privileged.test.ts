@@ -60,6 +60,17 @@ describeEachDatabase('the privileged service', (db) => {
        }`,
       false,
     );
+    await create(
+      'blankNotes',
+      `function blankNotes() {
+         var gr = new GlideRecord('incident');
+         gr.initialize(); gr.short_description = 'blank notes'; gr.work_notes = ''; gr.comments = null;
+         var id = gr.insert();
+         gr.get(id); gr.work_notes = ''; gr.update();
+         return id;
+       }`,
+      false,
+    );
     await create('echo', 'function echo(x) { return x; }', false);
     await create('giveFunction', 'function giveFunction() { return { f: function () {} }; }', false);
     await create(
@@ -103,6 +114,16 @@ describeEachDatabase('the privileged service', (db) => {
     expect(log!.writes).toEqual([
       expect.objectContaining({ table: 'incident', operation: 'insert', sysId: created!.sys_id }),
     ]);
+  });
+
+  it('takes a blank journal value as no entry, on insert and on update', async () => {
+    await create('callBlankNotes', "answer = 'incident.do?sys_id=' + blankNotes();");
+    const { status, body } = await call('sysparm_cti_rule=callBlankNotes');
+    expect(status, JSON.stringify(body)).toBe(200);
+    const [row] = await db().database.rows<{ work_notes: unknown[]; comments: unknown[] }>(
+      sql`select work_notes, comments from biz.task where short_description = 'blank notes'`,
+    );
+    expect(row).toEqual({ work_notes: [], comments: [] });
   });
 
   it('refuses a non-client-callable rule from a URL with 403, and it does not run', async () => {

@@ -9,8 +9,18 @@ const script = z
   .max(MAX_SCRIPT_LENGTH, { message: `must be at most ${MAX_SCRIPT_LENGTH} characters` });
 const description = z.string().max(2000);
 
+/**
+ * A version is a PostgreSQL `integer`: a larger one can name no version, and sent to the database it
+ * was refused there (22003, out of range) and answered 500. Bounded here, it is a 400 naming the field.
+ */
+const MAX_VERSION = 2_147_483_647;
+const atMost = { message: `must be at most ${MAX_VERSION}` };
+const version = z.number().int().min(1).max(MAX_VERSION, atMost);
+
 export const nameParams = z.object({ name: z.string().min(1).max(120) });
-export const versionParams = nameParams.extend({ version: z.coerce.number().int().min(1) });
+export const versionParams = nameParams.extend({
+  version: z.coerce.number().int().min(1).max(MAX_VERSION, atMost),
+});
 
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const listQuery = z.object({
@@ -36,7 +46,7 @@ export const saveBody = z
     script,
     clientCallable: z.boolean().optional(),
     active: z.boolean().optional(),
-    version: z.number().int().min(1, { message: 'the version your change is based on' }),
+    version: version.min(1, { message: 'the version your change is based on' }),
     // Echoed fields of a rule as GET returned it; accepted so a client can PUT back what it read.
     updatedAt: z.string().optional(),
     updatedBy: z.string().optional(),
@@ -50,7 +60,7 @@ export const patchBody = z
     message: 'send active and/or clientCallable',
   });
 
-export const revertBody = z.object({ version: z.number().int().min(1) }).strict();
+export const revertBody = z.object({ version }).strict();
 
 // Answers (SPEC §10), for the serializer and the OpenAPI document.
 export const ruleAnswer = z
