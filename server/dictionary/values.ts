@@ -43,7 +43,10 @@ const datetime = z.preprocess(
     const date = new Date(candidate);
     return /^\d{4}-\d{2}-\d{2}/.test(candidate) && !Number.isNaN(date.getTime()) ? date.toISOString() : value;
   },
-  z.iso.datetime({ message: 'expected a date and time such as 2024-03-01 14:05:00', offset: true }),
+  z.iso
+    .datetime({ message: 'expected a date and time such as 2024-03-01 14:05:00', offset: true })
+    // ISO 8601 and JavaScript have a year 0; PostgreSQL has none and refuses the whole statement.
+    .refine((value) => !value.startsWith('0000-'), { message: 'expected a date in the year 1 or later' }),
 );
 
 /** uuid, or ServiceNow's 32 hex digits, stored as uuid. */
@@ -63,7 +66,13 @@ const sysId = z.preprocess(
 
 const text = z
   .union([z.string(), z.number().transform(String)], { message: 'expected text' })
-  .pipe(z.string().max(65536));
+  // PostgreSQL's text cannot hold U+0000: refused here it names the field, not the database's error.
+  .pipe(
+    z
+      .string()
+      .max(65536)
+      .refine((value) => !value.includes('\u0000'), { message: 'must not contain a NUL character (U+0000)' }),
+  );
 const email = text.pipe(z.string().regex(/^[^\s@]+@[^\s@]+$/, { message: 'expected an email address' }));
 
 export const normaliseSysId = (value: unknown): string | null => {

@@ -50,6 +50,8 @@ function coerce(column: ColumnInfo, kind: Kind, raw: string): Scalar | undefined
     // Choices constrain what is stored, not what is compared: `priority<9` is a fair question.
     const { choices: _choices, ...plain } = column;
     const result = coerceValue(plain, raw);
+    // A date in the year 0 ('0001-01-01T00:00+01:00' falls in it) is refused like an integer past
+    // 2^31: PostgreSQL could not compare it, and no stored value can equal it.
     return result.ok && result.value !== null && !Array.isArray(result.value) ? result.value : undefined;
   }
   return raw;
@@ -132,8 +134,15 @@ function phoneMatch(target: Target, items: string[], region: string): SqlText {
   return sqlText`(${joinSql(matches, ' or ')})`;
 }
 
+/**
+ * PostgreSQL text cannot hold NUL (U+0000) and refuses a bound value holding one with an error, so no
+ * stored value contains it: such a value is one the column cannot hold, and matches nothing.
+ */
+const storable = (value: string) => !value.includes('\u0000');
+
 /** IN/= over a list of items, each coerced; undefined when no item can be a value of the column. */
-function listMatch(target: Target, kind: Kind, items: string[], region: string): SqlText | undefined {
+function listMatch(target: Target, kind: Kind, all: string[], region: string): SqlText | undefined {
+  const items = all.filter(storable);
   if (items.length === 0) return undefined;
   if (kind === 'phone') return phoneMatch(target, items, region);
   if (TEXT_KINDS.has(kind) || kind === 'journal') return memberOf(caseless(target), items);
@@ -142,7 +151,11 @@ function listMatch(target: Target, kind: Kind, items: string[], region: string):
   return values.length === 0 ? undefined : memberOf(typed(target, kind), values);
 }
 
-export function conditionSql(target: Target, operator: Operator, value: string, region: string): SqlText {
+export function conditionSql(target: Target, operator: Operator, written: string, region: string): SqlText {
+  // A lone surrogate is not text: the postgres driver binds it as U+FFFD (and so stored it), while
+  // PGlite can fail the statement with an encoding error, and a list's JSON refuses its escape. Made
+  // well-formed here, the value reads the same on both databases, as what was stored.
+  const value = written.toWellFormed();
   const kind = kindOf(target.column);
   if (operator === 'ISEMPTY' || (operator === '=' && value === '')) return isEmpty(target);
   if (operator === 'ISNOTEMPTY' || (operator === '!=' && value === ''))
@@ -150,6 +163,8 @@ export function conditionSql(target: Target, operator: Operator, value: string, 
   const negate = (match: SqlText) =>
     NEGATED.has(operator) ? sqlText`(not (${match}))` : sqlText`(${match})`;
   const pattern = LIKE_PATTERNS[operator];
+  // A list drops its NUL items in listMatch; any other value holding one can match nothing.
+  if (operator !== 'IN' && operator !== 'NOT IN' && !storable(value)) return NOTHING;
   if (pattern) {
     return negate(
       sqlText`lower(${textSql(target.column, target.at)}) like lower(${pattern(escapeLike(value))}::text)`,

@@ -14,6 +14,18 @@ import { RecordError } from './types.ts';
 
 /** Deeper dot-walks are refused: each hop is a nested subquery. */
 export const MAX_HOPS = 5;
+/**
+ * A condition binds at most MAX_HOPS + 2 values, and a statement can bind at most 65534: past that the
+ * driver fails it (a long enough encoded query did). 1000 keeps far below it, and above any real query.
+ */
+export const MAX_CONDITIONS = 1000;
+/**
+ * A hop ANDed with the rest of its group becomes a join PostgreSQL must plan, and planning time grows
+ * far faster than the joins (30 took 0.14 s here, 100 a second, 200 ten; PGlite, one connection, was
+ * blocked 9 s by 1000). Hops under an OR are not joined, so only the ANDed ones count. 32 is far
+ * above any real rule's query (a handful) and bounds a hostile one.
+ */
+export const MAX_JOINED_HOPS = 32;
 
 export type CompiledQuery = {
   table: TableInfo;
@@ -120,8 +132,15 @@ export function compileQuery(
   options: BuildOptions,
 ): CompiledQuery {
   const table = resolveTable(dictionary, tableName);
+  const conditions = query.groups.flat().reduce((n, anyOf) => n + anyOf.length, 0);
+  if (conditions > MAX_CONDITIONS) {
+    throw new RecordError(
+      `a query may hold at most ${MAX_CONDITIONS} conditions; this one holds ${conditions}`,
+    );
+  }
   const at = aliasAt(aliasOf(0));
   const groups = query.groups.map((group) => {
+    let joinedHops = 0;
     const clauses = group.map((anyOf) => {
       const alternatives = anyOf.map((condition) => {
         const steps = withDisplayField(
@@ -129,8 +148,14 @@ export function compileQuery(
           resolveField(dictionary, table, condition.field),
           condition,
         );
+        if (anyOf.length === 1) joinedHops += steps.length - 1;
         return conditionAt(steps, 0, condition, options);
       });
+      if (joinedHops > MAX_JOINED_HOPS) {
+        throw new RecordError(
+          `a query may AND at most ${MAX_JOINED_HOPS} conditions on dot-walked fields or reference names (each hop counts)`,
+        );
+      }
       // An empty OR-list comes only from a hand-built AST; it constrains nothing, like an empty group.
       return alternatives.length === 0 ? sqlText`true` : sqlText`(${joinSql(alternatives, ' or ')})`;
     });

@@ -385,7 +385,6 @@ describeEachDatabase('the JSON API under arbitrary input from a signed-in admin'
     ['GET', '/api/audit?rule=%00', undefined],
     ['POST', '/api/tokens', { name: '\u0000' }],
     ['POST', '/api/login', { username: '\u0000', password: 'x' }],
-    ['POST', '/api/tables/incident/records', [{ short_description: 'x', work_notes: '\u0000' }]],
     ['PUT', '/api/dictionary', { tables: [{ name: 'u_nul', label: 'a\u0000b' }] }],
   ] as const)('answers %s %s with a NUL character 400, not 500', async (method, url, payload) => {
     const response = await app.inject({
@@ -397,6 +396,24 @@ describeEachDatabase('the JSON API under arbitrary input from a signed-in admin'
     expect(response.statusCode, response.body).toBe(400);
     expect(response.json()).toEqual({
       error: { code: 'BAD_REQUEST', message: expect.stringContaining('NUL character') },
+    });
+  });
+
+  it('refuses an imported record holding a NUL character, naming its field', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/tables/incident/records',
+      headers: withCsrf(cookie),
+      payload: [{ short_description: 'x', work_notes: '\u0000' }],
+    });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: {
+        rejected: [
+          { index: 0, field: 'work_notes', message: 'work_notes: must not contain a NUL character (U+0000)' },
+        ],
+      },
     });
   });
 

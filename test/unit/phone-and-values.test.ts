@@ -66,6 +66,12 @@ describe('values coerced as the original platform writes them', () => {
     [column('reference'), 'abel', 'field: expected a sys_id'],
     [column('email'), 'not-an-email', 'field: expected an email address'],
     [column('integer'), '1.5', 'field: expected a whole number'],
+    // PostgreSQL refuses both, failing a whole import with its own error (found by the properties of
+    // test/records/properties.test.ts on the reading side).
+    [column('datetime'), '0000-01-01', 'field: expected a date in the year 1 or later'],
+    [column('datetime'), '0001-01-01T00:00:00+01:00', 'field: expected a date in the year 1 or later'],
+    [column('string'), 'a\u0000b', 'field: must not contain a NUL character'],
+    [column('journal'), '\u0000', 'field: must not contain a NUL character'],
   ])('%#: refuses %j naming the field', (col, raw, message) => {
     const result = coerceValue(col, raw);
     expect(result.ok).toBe(false);
