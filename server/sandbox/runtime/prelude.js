@@ -577,6 +577,9 @@
   }
 
   class GlideQueryCondition {
+    constructor() {
+      throw new TypeErrorCtor('GlideQueryCondition cannot be created by a script: addQuery() returns one');
+    }
     /** ORs a condition with this one: `a=1^ORb=2`. */
     addOrCondition(...args) {
       const c = conds.get(this);
@@ -1341,6 +1344,11 @@
     GlideRecord,
     GlideRecordSecure,
     GlideElement,
+    // A global, as on the original platform, and so that a locked context hardens it with the rest
+    // of the API (driver.ts seal() hardens what globals reach): unreachable from any global, its
+    // prototype, addOrCondition and class stayed writable, and what one run set on them (reached from
+    // a condition it made) the next run saw (test/sandbox/property-isolation.test.ts).
+    GlideQueryCondition,
     GlideDateTime,
     gs: new GlideSystem(),
     JSUtil: new JSUtilClass(),
