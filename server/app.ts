@@ -28,6 +28,7 @@ import { answerFrameworkError, installErrorHandler } from './http/error-handler.
 import { installLoginBackoff } from './http/login-backoff.ts';
 import { installRateLimits } from './http/rate-limits.ts';
 import { installSecurityHeaders } from './http/security-headers.ts';
+import { installStorableTextCheck } from './http/storable-text.ts';
 import { fastifyTrustProxy } from './http/trust-proxy.ts';
 import { installOperations } from './ops/index.ts';
 import { processorRoutes } from './processor/routes.ts';
@@ -59,6 +60,7 @@ export async function buildApp(services: Services, options: { logger?: FastifyBa
   const ops = installOperations(app, services, { renderFallback: renderFallbackScreen });
   installAuth(app, services.accounts);
   installCsrfCheck(app);
+  installStorableTextCheck(app);
   // After authentication: the limit is per credential.
   await installRateLimits(app, services.config.rateLimits);
   installLoginBackoff(app, services.config.loginBackoff);

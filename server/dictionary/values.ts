@@ -71,7 +71,11 @@ const text = z
     z
       .string()
       .max(65536)
-      .refine((value) => !value.includes('\u0000'), { message: 'must not contain a NUL character (U+0000)' }),
+      .refine((value) => !value.includes('\u0000'), { message: 'must not contain a NUL character (U+0000)' })
+      // A lone UTF-16 surrogate is not text: the driver binds it as U+FFFD into a text column, but a
+      // journal's jsonb and the write audit refused it (22P02) and failed the write. Stored as the
+      // driver would store it, everywhere.
+      .transform((value) => value.toWellFormed()),
   );
 const email = text.pipe(z.string().regex(/^[^\s@]+@[^\s@]+$/, { message: 'expected an email address' }));
 

@@ -126,6 +126,29 @@ describeEachDatabase('the privileged service', (db) => {
     expect(row).toEqual({ work_notes: [], comments: [] });
   });
 
+  it('stores a lone UTF-16 surrogate a rule wrote as U+FFFD, as text and in the audit', async () => {
+    await create(
+      'loneSurrogate',
+      `function loneSurrogate() {
+         var gr = new GlideRecord('incident');
+         gr.initialize(); gr.short_description = 'lone \\ud800 half'; gr.work_notes = '\\udc00';
+         return gr.insert();
+       }`,
+      false,
+    );
+    await create('callLoneSurrogate', "answer = 'incident.do?sys_id=' + loneSurrogate();");
+    const { status, body } = await call('sysparm_cti_rule=callLoneSurrogate');
+    expect(status, JSON.stringify(body)).toBe(200);
+    const [row] = await db().database.rows<{ work_notes: { text: string }[] }>(
+      sql`select work_notes from biz.task where short_description = ${'lone \ufffd half'}`,
+    );
+    expect(row?.work_notes.map((entry) => entry.text)).toEqual(['\ufffd']);
+    const audit = await db().database.rows<{ after: { short_description: string } }>(
+      sql`select after from write_audit where chain->>0 = 'callLoneSurrogate'`,
+    );
+    expect(audit.map((entry) => entry.after.short_description)).toEqual(['lone \ufffd half']);
+  });
+
   it('refuses a non-client-callable rule from a URL with 403, and it does not run', async () => {
     const before = (await incidentsTitled('from the phone')).length;
     expect((await call('sysparm_cti_rule=openIncident')).status).toBe(403);
