@@ -8,6 +8,7 @@ export default defineConfig({
     pool: 'forks',
     execArgv: ['--no-node-snapshot'],
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/property-seed.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: process.env.CI ? ['default'] : ['default'],
