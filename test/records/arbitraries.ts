@@ -3,6 +3,7 @@
  * grammar, values that have broken query builders elsewhere, and the ways people write a phone number.
  */
 import fc from 'fast-check';
+import { RESERVED_TABLE_NAMES } from '../../server/dictionary/definition.ts';
 import { escapeValue, OPERATORS, type Operator, VALUELESS } from '../../server/records/encoded-query.ts';
 import { RecordError } from '../../server/records/types.ts';
 
@@ -80,19 +81,7 @@ export const REFUSALS = [
   /^a query may AND at most \d+ conditions on dot-walked fields or reference names \(each hop counts\)$/,
 ];
 /** Names of the system tables and catalogs no message may mention unless the input did. */
-export const SYSTEM_NAMES = [
-  'accounts',
-  'sessions',
-  'api_tokens',
-  'rules',
-  'rule_versions',
-  'call_log',
-  'write_audit',
-  'dict_tables',
-  'dict_columns',
-  'pg_',
-  'information_schema',
-];
+export const SYSTEM_NAMES = [...RESERVED_TABLE_NAMES, 'pg_', 'information_schema'];
 
 /** The message of a refusal, checked; anything but a RecordError is rethrown, failing the property. */
 export function refusalMessage(error: unknown, input: string): string {
