@@ -4,27 +4,17 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { sqlState } from '../db/sql-state.ts';
 import { AppError, errorBody } from '../errors.ts';
 import {
   DATABASE_UNAVAILABLE_MESSAGE,
   isDatabaseUnavailable,
+  isNulCharacterRefusal,
   isStatementTimeout,
+  NUL_CHARACTER_MESSAGE,
   STATEMENT_TIMEOUT_MESSAGE,
 } from '../ops/database-errors.ts';
 import { sendMessage } from '../screens/page.ts';
 import { wantsPage } from './too-many-requests.ts';
-
-/**
- * PostgreSQL's text and jsonb cannot hold U+0000, which JSON (`"\u0000"`) and URLs (`%00`) can carry:
- * the database refuses such a value with 22021 (text: "invalid byte sequence for encoding UTF8: 0x00")
- * or 22P05 (jsonb: "unsupported Unicode escape sequence"). Our own strings never hold one, so the
- * refusal is always the request's doing: a 400, not the 500 of a fault of ours.
- */
-const NUL_REFUSED = new Set(['22021', '22P05']);
-export const isNulCharacterRefusal = (error: unknown): boolean => NUL_REFUSED.has(sqlState(error) ?? '');
-export const NUL_CHARACTER_MESSAGE =
-  'the request holds a NUL character (U+0000, %00), which no text here may contain';
 
 /**
  * Two refusals fastify makes in its router, before any hook and past `setErrorHandler`, in its own

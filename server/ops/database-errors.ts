@@ -59,3 +59,15 @@ export const isStatementTimeout = (error: unknown): boolean =>
 /** What the client is told of a statement stopped at its timeout: that it was too slow, and what helps. */
 export const STATEMENT_TIMEOUT_MESSAGE =
   'the database stopped this query: it ran longer than ctihost allows (DATABASE_STATEMENT_TIMEOUT_MS); narrow it (a filter, a smaller limit, fewer records at a time)';
+
+/**
+ * PostgreSQL's text and jsonb cannot hold U+0000, which JSON (`"\u0000"`) and URLs (`%00`) can carry:
+ * the database refuses such a value with 22021 (text: "invalid byte sequence for encoding UTF8: 0x00")
+ * or 22P05 (jsonb: "unsupported Unicode escape sequence"). Our own strings never hold one, so the
+ * refusal is always the request's doing: a 400, not the 500 of a fault of ours.
+ */
+export const isNulCharacterRefusal = (error: unknown): boolean =>
+  findCode(error, (code) => code === '22021' || code === '22P05') !== null;
+
+export const NUL_CHARACTER_MESSAGE =
+  'the request holds a NUL character (U+0000, %00), which no text here may contain';

@@ -5,8 +5,7 @@
  */
 import formbody from '@fastify/formbody';
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { isNulCharacterRefusal } from '../http/error-handler.ts';
-import { isStatementTimeout } from '../ops/database-errors.ts';
+import { isNulCharacterRefusal, isStatementTimeout } from '../ops/database-errors.ts';
 import type { Services } from '../services.ts';
 import { attachScreenContext, createScreenContext, type ScreenContext } from './context.ts';
 import { loginRoutes } from './login-routes.ts';
@@ -26,7 +25,7 @@ function installErrorPages(scope: FastifyInstance, ctx: ScreenContext): void {
         message: status === 413 ? 'The form is too large.' : 'The request could not be read.',
       });
     }
-    // A form field or URL parameter holding U+0000, which the database cannot store (error-handler.ts).
+    // A form field or URL parameter holding U+0000, which the database cannot store (ops/database-errors.ts).
     if (isNulCharacterRefusal(error)) {
       return sendMessage(reply, ctx, {
         status: 400,
